@@ -1,0 +1,37 @@
+"""Chapter, invitation and membership forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, IntegerField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, NumberRange, Regexp
+
+from crm.auth.models import Role
+from crm.forms import optional_int
+from crm.labels import CHAPTER_KINDS as KIND_LABELS
+from crm.labels import ROLES as ROLE_LABELS
+
+
+class ChapterForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=list(KIND_LABELS.items()))
+    country = StringField(
+        _l("Country (two-letter code)"),
+        validators=[DataRequired(), Regexp(r"^[A-Za-z]{2}$", message=_l("Use a code like NL or GB."))],
+    )
+    parent_id = SelectField(_l("Part of"), coerce=optional_int)
+    default_cadence_days = IntegerField(_l("Keep-warm cadence (days)"), default=30,
+                                        validators=[DataRequired(), NumberRange(min=1, max=3650)])
+    submit = SubmitField(_l("Save chapter"))
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(_l("Email address"), validators=[DataRequired(), Length(max=254)])
+    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()), default=Role.VOLUNTEER.value)
+    submit = SubmitField(_l("Send invitation"))
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
+    submit = SubmitField(_l("Change role"))

@@ -1,0 +1,156 @@
+"""Declarative base, shared column types and the per-app-context session.
+
+One ``Session`` per app context (request, CLI command, job), created lazily and closed on teardown.
+The outermost caller owns the transaction: views commit once, jobs and CLI use ``session.begin()``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from flask import Flask, current_app, g, has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def utcnow() -> dt.datetime:
+    """Return the current time as an aware UTC datetime."""
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(sa.TypeDecorator[dt.datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on every backend (SQLite keeps no zone)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: sa.Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use an aware UTC datetime")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: sa.Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    """Base of every mapped class; constraint names follow ``NAMING_CONVENTION``."""
+
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {
+        dt.datetime: UTCDateTime(),
+        str: sa.String(),
+    }
+
+
+pk = Annotated[int, mapped_column(primary_key=True)]
+created_at = Annotated[dt.datetime, mapped_column(default=utcnow, server_default=sa.func.now())]
+updated_at = Annotated[
+    dt.datetime, mapped_column(default=utcnow, onupdate=utcnow, server_default=sa.func.now())
+]
+flag_false = Annotated[bool, mapped_column(default=False, server_default=sa.false())]
+text = Annotated[str, mapped_column(sa.Text, default="", server_default="")]
+
+
+@dataclass
+class Database:
+    """The engine and session factories of one app."""
+
+    engine: sa.Engine
+    sessionmaker: sessionmaker[Session]
+    # Write sessions take SQLite's write lock up front (BEGIN IMMEDIATE) so concurrent writers queue on the
+    # busy timeout instead of failing with "database is locked" when a read lock is upgraded.
+    write_sessionmaker: sessionmaker[Session]
+
+
+def _sqlite_setup(engine: sa.Engine) -> None:
+    """Apply SQLAlchemy's documented pysqlite transaction fix, WAL and a busy timeout."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # let SQLAlchemy emit BEGIN (needed for SAVEPOINT)
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        mode = "IMMEDIATE" if conn.get_execution_options().get("crm_write") else "DEFERRED"
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_engine(url: str) -> sa.Engine:
+    """Create the engine for ``url`` with the settings this app relies on."""
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        _sqlite_setup(engine)
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def _forbid_writes(session: Session, _flush_context: Any, _instances: Any) -> None:
+    if session.info.get("read_only") and (session.new or session.dirty or session.deleted):
+        raise RuntimeError("a GET request tried to write to the database")
+
+
+def init_app(app: Flask) -> None:
+    """Create the engine and session factories and close the session at the end of each app context."""
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["crm.db"] = Database(
+        engine=engine,
+        sessionmaker=sessionmaker(bind=engine, expire_on_commit=False),
+        write_sessionmaker=sessionmaker(
+            bind=engine.execution_options(crm_write=True), expire_on_commit=False
+        ),
+    )
+    app.teardown_appcontext(_close_session)
+
+
+def database(app: Flask | None = None) -> Database:
+    """Return the app's ``Database``."""
+    return (app or current_app).extensions["crm.db"]  # type: ignore[no-any-return]
+
+
+def get_session() -> Session:
+    """Return the session of the current app context, creating it on first use.
+
+    Requests with a safe method get a read-only session: a flush with changes raises, so a GET never writes.
+    """
+    session: Session | None = g.get("_crm_session")
+    if session is None:
+        db = database()
+        if has_request_context() and request.method in SAFE_METHODS:
+            session = db.sessionmaker()
+            session.info["read_only"] = True
+            event.listen(session, "before_flush", _forbid_writes)
+        else:
+            session = db.write_sessionmaker()
+        g._crm_session = session
+    return session
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    session: Session | None = g.pop("_crm_session", None)
+    if session is not None:
+        session.close()

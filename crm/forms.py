@@ -1,0 +1,36 @@
+"""Form helpers shared by every domain: mapping service errors back onto fields, choice lists."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from zoneinfo import available_timezones
+
+from flask_wtf import FlaskForm
+
+from crm.errors import Invalid
+
+
+def add_error(form: FlaskForm, error: Invalid) -> None:
+    """Show a service's Invalid next to its field, or above the form when it names none."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]  # type: ignore[list-item]
+    else:
+        form.form_errors.append(error.message)
+
+
+def optional_int(value: object) -> int | None:
+    """Coerce a select's value to int, with "" meaning none."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)  # type: ignore[call-overload, no-any-return]
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    """Return every IANA time zone as a choice."""
+    return [(tz, tz) for tz in sorted(available_timezones()) if "/" in tz and not tz.startswith("Etc/")]
+
+
+def enum_choices(labels: dict[str, str], values: Iterable[str]) -> list[tuple[str, str]]:
+    """Pair each enum value with its translated label."""
+    return [(value, labels[value]) for value in values]

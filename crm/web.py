@@ -1,0 +1,83 @@
+"""Request-wide web concerns: security headers, safe redirects and template helpers."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote, urlsplit
+
+from flask import Flask, Response, request, url_for
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+
+from crm.i18n import LANGUAGES
+from crm.labels import TEMPLATE_GLOBALS
+from crm.text import render_markdown
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+def is_safe_next(target: str | None) -> bool:
+    """Tell whether ``target`` is a path on this site (rejects //evil, \\\\evil, /\\evil, schemes, encodings)."""
+    if not target or len(target) > 2000:
+        return False
+    for candidate in (target, unquote(target), unquote(unquote(target))):
+        if "\\" in candidate or any(ord(c) < 32 or ord(c) == 127 for c in candidate):
+            return False
+        if not candidate.startswith("/") or candidate.startswith("//"):
+            return False
+        parts = urlsplit(candidate)
+        if parts.scheme or parts.netloc:
+            return False
+    return True
+
+
+def safe_next(default_endpoint: str = "dashboard.index") -> str:
+    """Return the request's ``next`` parameter when it stays on this site, else ``default_endpoint``'s URL."""
+    target = request.values.get("next")
+    return target if target and is_safe_next(target) else url_for(default_endpoint)
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.scheme == "https" or response.headers.get("Set-Cookie", "").find("Secure") >= 0:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
+
+
+def init_web(app: Flask) -> None:
+    """Install security headers and template filters."""
+    app.after_request(_security_headers)
+    app.jinja_env.filters.update(
+        markdown=render_markdown,
+        date=format_date,
+        datetime=format_datetime,
+        number=format_decimal,
+    )
+    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, get_locale=get_locale, **TEMPLATE_GLOBALS)
+
+
+def commit() -> None:
+    """Commit the request's transaction; mail it queued is delivered once the response has been sent."""
+    from flask import after_this_request, current_app
+
+    from crm.db import get_session
+    from crm.mail.messages import PENDING_KEY
+    from crm.mail.sender import deliver_outbox, smtp_configured
+
+    session = get_session()
+    pending = session.info.pop(PENDING_KEY, [])
+    session.commit()
+    if pending and smtp_configured(current_app.config):
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        ids = [email.id for email in pending]
+
+        @after_this_request
+        def _deliver_later(response: Response) -> Response:
+            response.call_on_close(lambda: deliver_outbox(app, ids))
+            return response

@@ -1,0 +1,157 @@
+"""Fixtures: one migrated database per test run (SQLite or PostgreSQL), a rolled-back transaction per test."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from crm import create_app
+from crm.db import database, make_engine
+from crm.migrate import upgrade
+from tests import factories
+
+PG_ADMIN_URL = os.environ.get("CRM_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--db", choices=["sqlite", "postgresql"], default=os.environ.get("CRM_TEST_DB", "sqlite"),
+                     help="database the suite runs on (default: sqlite; env CRM_TEST_DB)")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"database: {config.getoption('--db')}"
+
+
+def _postgres_database() -> tuple[str, Callable[[], None]]:
+    """Create a throw-away PostgreSQL database; return its URL and a function that drops it."""
+    name = f"crm_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except sa.exc.OperationalError as error:
+        admin.dispose()
+        if os.environ.get("CI"):
+            raise
+        pytest.exit(f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {error}", returncode=3)
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}", drop
+
+
+def new_database(kind: str, tmp: Path) -> tuple[str, Callable[[], None]]:
+    """Create an empty database of ``kind``; return its URL and a cleanup function."""
+    if kind == "postgresql":
+        return _postgres_database()
+    path = tmp / f"crm-{uuid.uuid4().hex[:8]}.sqlite3"
+    return f"sqlite:///{path}", lambda: None
+
+
+@pytest.fixture(scope="session")
+def db_kind(request: pytest.FixtureRequest) -> str:
+    return str(request.config.getoption("--db"))
+
+
+@pytest.fixture(scope="session")
+def database_url(db_kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An empty database built once per run by ``alembic upgrade head``."""
+    url, drop = new_database(db_kind, tmp_path_factory.mktemp("db"))
+    upgrade(url)
+    yield url
+    drop()
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[sa.Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """A connection inside a transaction that is rolled back after the test."""
+    with engine.connect() as conn:
+        transaction = conn.begin()
+        yield conn
+        if transaction.is_active:
+            transaction.rollback()
+
+
+@pytest.fixture
+def app(connection: sa.Connection, database_url: str) -> Flask:
+    """A fresh app whose sessions join the test's transaction through savepoints, so code under test may commit."""
+    app = create_app({"ENV_NAME": "testing", "DATABASE_URL": database_url, "SERVER_NAME": "crm.test"})
+    db = database(app)
+    maker = sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    db.sessionmaker = db.write_sessionmaker = maker
+    return app
+
+
+@pytest.fixture
+def db_session(connection: sa.Connection) -> Iterator[Session]:
+    """The session factories write through; it shares the test's transaction."""
+    session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    factories.bind(session)
+    yield session
+    factories.bind(None)
+    session.close()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+class Auth:
+    """Sign in and out through the real forms (flaskr's AuthActions)."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def login(self, user: Any, password: str = factories.PASSWORD) -> Any:
+        response = self.client.post("/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+    def logout(self) -> Any:
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> Auth:
+    return Auth(client)
+
+
+@pytest.fixture
+def chapter(db_session: Session) -> Any:
+    return factories.ChapterFactory()
+
+
+@pytest.fixture
+def user(db_session: Session, chapter: Any) -> Any:
+    """A volunteer of ``chapter``."""
+    return factories.member_of(chapter)
+
+
+@pytest.fixture
+def coordinator(db_session: Session, chapter: Any) -> Any:
+    return factories.member_of(chapter, role="coordinator")
+
+
+@pytest.fixture
+def admin(db_session: Session) -> Any:
+    return factories.UserFactory(is_admin=True)
