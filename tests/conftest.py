@@ -155,3 +155,30 @@ def coordinator(db_session: Session, chapter: Any) -> Any:
 @pytest.fixture
 def admin(db_session: Session) -> Any:
     return factories.UserFactory(is_admin=True)
+
+
+class QueryCounter:
+    """Counts the SQL statements sent on the test's connection (savepoint bookkeeping excluded)."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __call__(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+            self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def reset(self) -> None:
+        self.statements.clear()
+
+
+@pytest.fixture
+def count_queries(connection: sa.Connection) -> Iterator[QueryCounter]:
+    """Count statements: ``count_queries.reset()``, make a request, then read ``count_queries.count``."""
+    counter = QueryCounter()
+    sa.event.listen(connection, "before_cursor_execute", counter)
+    yield counter
+    sa.event.remove(connection, "before_cursor_execute", counter)
