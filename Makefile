@@ -39,10 +39,9 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
+# Extract messages into crm/translations/{en,nl}, compile them, and list what still needs a translation.
 translations: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o crm/translations/messages.pot --no-location --sort-output .
-	$(BIN)/pybabel update -i crm/translations/messages.pot -d crm/translations --no-fuzzy-matching --omit-header
-	$(BIN)/pybabel compile -d crm/translations
+	$(BIN)/crm i18n update
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache bench/.cache

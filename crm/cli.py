@@ -14,6 +14,7 @@ from crm.migrate import alembic_config
 db_cli = AppGroup("db", help="Manage the database schema (Alembic).")
 users_cli = AppGroup("users", help="Manage user accounts.")
 mail_cli = AppGroup("mail", help="Deliver and inspect outbound email.")
+i18n_cli = AppGroup("i18n", help="Maintain the English and Dutch translation catalogs.")
 
 
 def _alembic() -> object:
@@ -91,9 +92,18 @@ def demo(force: bool) -> None:
     click.echo(summary)
 
 
+@i18n_cli.command("update")
+def i18n_update() -> None:
+    """Extract messages, merge them into the catalogs, compile them and list what is untranslated."""
+    from crm import catalogs
+
+    for locale, missing in catalogs.update().items():
+        click.echo(f"{locale}: {missing} untranslated")
+
+
 def register_commands(group: click.Group) -> None:
     """Add the project's command groups to ``group``."""
-    for command_ in (db_cli, users_cli, mail_cli, demo):
+    for command_ in (db_cli, users_cli, mail_cli, i18n_cli, demo):
         group.add_command(command_)
 
 

@@ -182,3 +182,59 @@ def count_queries(connection: sa.Connection) -> Iterator[QueryCounter]:
     sa.event.listen(connection, "before_cursor_execute", counter)
     yield counter
     sa.event.remove(connection, "before_cursor_execute", counter)
+
+
+# --- Mail: a real SMTP server in-process (aiosmtpd), for outbox delivery and the browser test ---------------------
+
+
+class SmtpSink:
+    """An aiosmtpd handler that keeps every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+
+    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook name
+        from email import message_from_bytes
+        from email.policy import default
+
+        message = message_from_bytes(envelope.content, policy=default)
+        message.envelope_rcpt_tos = list(envelope.rcpt_tos)  # type: ignore[attr-defined]
+        self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, count: int = 1, timeout: float = 5.0) -> list[Any]:
+        """Return the messages once ``count`` have arrived; fail after ``timeout`` seconds."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(self.messages) >= count, f"expected {count} message(s), got {len(self.messages)}"
+        return self.messages
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[Any]:
+    """A real SMTP server on 127.0.0.1 and a free port; ``.handler.messages`` holds what it received."""
+    from aiosmtpd.controller import Controller
+
+    controller = Controller(SmtpSink(), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller
+    controller.stop()
+
+
+@pytest.fixture
+def smtp_app(app: Flask, smtp_server: Any) -> Flask:
+    """``app`` with SMTP pointed at ``smtp_server``."""
+    app.config.update(SMTP_HOST=smtp_server.hostname, SMTP_PORT=smtp_server.port)
+    return app

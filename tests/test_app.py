@@ -1,0 +1,43 @@
+"""The factory and configuration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from config import Config, ProductionConfig
+from crm import create_app
+
+
+def test_testing_config(app) -> None:
+    assert app.testing
+    assert app.config["ENV_NAME"] == "testing"
+
+
+def test_environment_overrides_defaults() -> None:
+    settings = Config.load({"CRM_SMTP_HOST": "mail.example.org", "CRM_SMTP_PORT": "2525",
+                            "CRM_BASE_URL": "https://crm.example.org"})
+    assert settings["SMTP_HOST"] == "mail.example.org"
+    assert settings["SMTP_PORT"] == 2525
+    assert settings["SESSION_COOKIE_SECURE"] is True
+
+
+def test_production_without_secret_key_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="CRM_SECRET_KEY"):
+        create_app({"ENV_NAME": "production", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db", "SECRET_KEY": None})
+    assert ProductionConfig.load({})["SECRET_KEY"] is None
+
+
+def test_development_generates_and_keeps_a_secret_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CRM_SECRET_KEY", raising=False)
+    first = create_app({"ENV_NAME": "development", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
+    second = create_app({"ENV_NAME": "development", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
+    assert first.config["SECRET_KEY"]
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
+
+
+def test_default_database_is_sqlite_in_the_instance_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CRM_DATABASE_URL", raising=False)
+    app = create_app({"ENV_NAME": "testing"})
+    assert app.config["DATABASE_URL"] == f"sqlite:///{Path(app.instance_path) / 'crm.sqlite3'}"
