@@ -238,3 +238,36 @@ def smtp_app(app: Flask, smtp_server: Any) -> Flask:
     """``app`` with SMTP pointed at ``smtp_server``."""
     app.config.update(SMTP_HOST=smtp_server.hostname, SMTP_PORT=smtp_server.port)
     return app
+
+
+# --- Helpers for account, chapter and mail tests ------------------------------------------------------------------
+
+
+def signed_in(client: FlaskClient) -> bool:
+    """Tell whether ``client``'s cookies carry a live session (the settings page needs one)."""
+    response = client.get("/settings")
+    assert response.status_code in (200, 302), response.status_code
+    return response.status_code == 200
+
+
+def link_in(text: str, path: str) -> str:
+    """Return the site-relative URL in ``text`` whose path starts with ``path`` (e.g. "/reset/")."""
+    import re
+    from urllib.parse import urlsplit
+
+    match = re.search(r"https?://[^\s\"'<>]+" + re.escape(path) + r"[^\s\"'<>]+", text)
+    assert match, f"no {path} link in {text!r}"
+    parts = urlsplit(match.group(0))
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+@pytest.fixture
+def outbox(db_session: Session) -> Callable[[], list[Any]]:
+    """Return a function listing the outbox rows (fresh from the database), oldest first."""
+    from crm.mail.models import OutboundEmail
+
+    def rows() -> list[Any]:
+        db_session.expire_all()
+        return list(db_session.scalars(sa.select(OutboundEmail).order_by(OutboundEmail.id)))
+
+    return rows
