@@ -39,7 +39,7 @@ def _unquote(value: str) -> str:
 
 def _split_dutch(name: str, given: str, family: str | None) -> tuple[str, str]:
     """Split "Liesbeth van Tongeren" (given "Liesbeth") into ("van", "Tongeren"), dropping initials."""
-    rest = name[len(given):] if name.startswith(given) else name.split(" ", 1)[-1]
+    rest = name[len(given) :] if name.startswith(given) else name.split(" ", 1)[-1]
     words = [w for w in rest.split() if not (len(w) == 1 and w.isupper())]
     if family and family in words:
         words = words[: words.index(family)] + [family]

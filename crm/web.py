@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from flask import Flask, Response, request, url_for
+from flask import Flask, Response, abort, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
 from crm.i18n import LANGUAGES
@@ -38,6 +39,25 @@ def safe_next(default_endpoint: str = "dashboard.index") -> str:
     return target if target and is_safe_next(target) else url_for(default_endpoint)
 
 
+# Primary keys are INTEGER: PostgreSQL refuses a bigger bound value and pysqlite overflows past 2**63,
+# so a larger id in a URL names no row and must not reach the database.
+MAX_ID = 2**31 - 1
+
+
+def _reject_out_of_range_ids(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """Answer 404 for an id in the URL too large for any row, instead of a database error."""
+    if values and any(isinstance(v, int) and v > MAX_ID for v in values.values()):
+        abort(404)
+
+
+def _reject_nul_characters() -> None:
+    """Answer 400 when a parameter holds a NUL character, which PostgreSQL refuses in text."""
+    for values in (request.args, request.form, request.view_args or {}):
+        for key, value in (values.items(multi=True) if hasattr(values, "getlist") else values.items()):
+            if "\x00" in key or (isinstance(value, str) and "\x00" in value):
+                abort(400)
+
+
 def _security_headers(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -51,7 +71,9 @@ def _security_headers(response: Response) -> Response:
 
 
 def init_web(app: Flask) -> None:
-    """Install security headers and template filters."""
+    """Install security headers, input guards and template filters."""
+    app.url_value_preprocessor(_reject_out_of_range_ids)
+    app.before_request(_reject_nul_characters)
     app.after_request(_security_headers)
     app.jinja_env.filters.update(
         markdown=render_markdown,

@@ -40,7 +40,8 @@ def init_login(app: Flask) -> None:
 
 
 def _all_chapters(session: Session) -> list[tuple[int, int | None]]:
-    return list(session.execute(sa.select(Chapter.id, Chapter.parent_id)).tuples())
+    rows = session.execute(sa.select(Chapter.id, Chapter.parent_id))
+    return [(chapter_id, parent_id) for chapter_id, parent_id in rows]
 
 
 def _descendants(roots: set[int], edges: list[tuple[int, int | None]]) -> set[int]:

@@ -84,6 +84,8 @@ def sign_in(session: Session, *, email: str, password: str, address: str) -> Use
         raise Throttled(_("Too many failed attempts. Wait %(n)d minutes and try again.",
                           n=config["LOGIN_FAILURE_WINDOW_MINUTES"]))
     if user is None or not valid or not user.is_active:
+        # Rows older than the window no longer count; dropping them here keeps the table small.
+        session.execute(sa.delete(LoginFailure).where(LoginFailure.at < since))
         session.add_all([LoginFailure(kind="account", key=email, at=now),
                          LoginFailure(kind="address", key=address, at=now)])
         raise Invalid(_("That email address and password do not match."))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -210,7 +210,9 @@ def change_password() -> ResponseLike:
             add_error(form, error)
         else:
             commit()
-            login_user(current_user._get_current_object())  # re-issue the cookie with the new token
+            # Re-issue the session (and, when this device had one, the remember cookie) with the new token.
+            remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            login_user(current_user._get_current_object(), remember=remember)
             flash(_("Your password is changed. Other sessions are signed out."), "success")
             return redirect(url_for("auth.settings"))
     settings_form = SettingsForm(obj=current_user)

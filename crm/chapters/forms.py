@@ -15,7 +15,7 @@ from crm.labels import ROLES as ROLE_LABELS
 
 class ChapterForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    kind = SelectField(_l("Kind"), choices=list(KIND_LABELS.items()))
+    kind = SelectField(_l("Kind"))
     country = StringField(
         _l("Country (two-letter code)"),
         validators=[DataRequired(), Regexp(r"^[A-Za-z]{2}$", message=_l("Use a code like NL or GB."))],
@@ -25,13 +25,26 @@ class ChapterForm(FlaskForm):
                                         validators=[DataRequired(), NumberRange(min=1, max=3650)])
     submit = SubmitField(_l("Save chapter"))
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # Choices set here, not in the field's constructor: WTForms 3.3 deprecates tuples passed there.
+        self.kind.choices = list(KIND_LABELS.items())
+
 
 class InviteForm(FlaskForm):
     email = EmailField(_l("Email address"), validators=[DataRequired(), Length(max=254)])
-    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()), default=Role.VOLUNTEER.value)
+    role = SelectField(_l("Role"), default=Role.VOLUNTEER.value)
     submit = SubmitField(_l("Send invitation"))
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.role.choices = list(ROLE_LABELS.items())
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
+    role = SelectField(_l("Role"))
     submit = SubmitField(_l("Change role"))
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.role.choices = list(ROLE_LABELS.items())

@@ -1,1 +1,339 @@
-"""Contact pages."""
+"""Contact pages: the list with search and filters, one contact, create and edit, trash, history,
+positions and "listens to" links.
+
+Every contact is fetched through ``services.get_contact`` (scoped to the user's chapters), so a contact of
+another chapter answers 404 on every route, for reading and for writing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_timezone
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.routing import BuildError
+from werkzeug.wrappers import Response
+
+from crm import labels
+from crm.auth.access import visible_chapter_ids
+from crm.chapters import queries as chapter_queries
+from crm.contacts import bp, countries, queries, services
+from crm.contacts.display import ACTION_LABELS, change_rows
+from crm.contacts.fields import LABELS
+from crm.contacts.forms import ContactFilterForm, ContactForm, ListensToForm, PositionForm, contact_form_data
+from crm.contacts.models import Contact
+from crm.contacts.relations import AmbiguousContact, OrganisationNotFound
+from crm.db import get_session
+from crm.errors import Invalid
+from crm.forms import add_error
+from crm.history.queries import history_of
+from crm.pagination import page_number, paginate
+from crm.text import fold
+
+ResponseLike = Response | str | tuple[str, int]
+CHANGES_SHOWN = 20
+SUGGESTED_ORGANISATIONS = 100
+
+
+@bp.before_request
+@login_required
+def _signed_in() -> None:
+    """Every contact page needs a signed-in user."""
+
+
+@bp.context_processor
+def _helpers() -> dict[str, Any]:
+    return {"country_name": countries.name, "field_labels": LABELS, "action_labels": ACTION_LABELS,
+            "change_rows": change_rows}
+
+
+def commit() -> None:
+    """Commit the request's transaction (``crm.web.commit``).
+
+    Imported when first used: crm.web reads crm.labels, which imports this package's models, and so this
+    module, while it is itself still loading.
+    """
+    from crm.web import commit as commit_request
+
+    commit_request()
+
+
+def _today() -> dt.date:
+    """Return today's date in the user's time zone: the day positions are current on."""
+    return dt.datetime.now(get_timezone()).date()
+
+
+def _per_page() -> int:
+    return int(current_app.config.get("PAGE_SIZE", 50))
+
+
+def _chapters() -> list[tuple[int, str]]:
+    stmt = chapter_queries.chapters_by_ids(visible_chapter_ids(current_user))
+    return [(chapter.id, chapter.name) for chapter in get_session().scalars(stmt)]
+
+
+def _members(chapters: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Return (user id, name) choices of the chapters' members, naming the chapter when there are several."""
+    names = dict(chapters)
+    rows = get_session().execute(queries.members(list(names))).all()
+    if len(names) == 1:
+        return list(dict.fromkeys((user_id, name) for user_id, name, _chapter in rows))
+    return [(user_id, f"{name} ({names[chapter_id]})") for user_id, name, chapter_id in rows]
+
+
+def _list_args(form: ContactFilterForm) -> dict[str, Any]:
+    """Return the understood filters as query arguments, for the pager and sort links."""
+    args = {name: form[name].data for name in ("q", "kind", "stance", "holder", "country", "chapter", "tag")
+            if form[name].data and not form[name].errors}
+    if form.target.data:
+        args["target"] = 1
+    if form.sort.data != "name" and not form.sort.errors:
+        args["sort"] = form.sort.data
+    return args
+
+
+@bp.get("/")
+def index() -> ResponseLike:
+    """List, search and filter the contacts of the user's chapters."""
+    session, chapter_ids, chapters = get_session(), visible_chapter_ids(current_user), _chapters()
+    form = ContactFilterForm(formdata=request.args, chapters=chapters,
+                             holders=[(str(i), n) for i, n in _members(chapters)])
+    filters = form.filters(current_user.id)
+    page = paginate(session, queries.contact_list(chapter_ids, filters), page=page_number(request.args.get("page")),
+                    per_page=_per_page(), count_stmt=queries.contact_count(chapter_ids, filters))
+    return render_template("contacts/index.html", form=form, page=page, args=_list_args(form),
+                           chapter_names=dict(chapters), today=_today())
+
+
+def _contact_form(contact: Contact | None) -> ContactForm:
+    """Build the create form (chapter choice among the visible ones) or the edit form (chapter fixed)."""
+    if contact is not None:
+        form = ContactForm(data=contact_form_data(contact))
+        del form.chapter_id
+        form.holder_ids.choices = _members([(contact.chapter_id, contact.chapter.name)])
+        return form
+    chapters = _chapters()
+    form = ContactForm(chapter_id=chapters[0][0] if len(chapters) == 1 else None)
+    form.chapter_id.choices = [*([(None, _("Choose a chapter"))] if len(chapters) > 1 else []), *chapters]
+    form.holder_ids.choices = _members(chapters)
+    return form
+
+
+def _render_form(form: ContactForm, contact: Contact | None, status: int = 200) -> tuple[str, int]:
+    if request.method == "GET":
+        form.add_blank_rows()
+    return render_template("contacts/form.html", form=form, contact=contact,
+                           cadence=services.effective_cadence(contact) if contact else None), status
+
+
+@bp.get("/new")
+def new() -> ResponseLike:
+    """Show the new-contact form."""
+    return _render_form(_contact_form(None), None)
+
+
+@bp.post("/new")
+def create() -> ResponseLike:
+    """Create a contact."""
+    form = _contact_form(None)
+    if form.validate_on_submit():
+        try:
+            contact = services.create_contact(get_session(), current_user, chapter_id=form.chapter_id.data,
+                                              stance_note=form.stance_note.data or "", **form.contact_fields())
+        except Invalid as error:
+            add_error(form, error)
+        else:
+            commit()
+            flash(_("Contact %(name)s created.", name=contact.display_name), "success")
+            return redirect(url_for("contacts.show", contact_id=contact.id))
+    return _render_form(form, None, 400)
+
+
+@bp.get("/<int:contact_id>")
+def show(contact_id: int) -> ResponseLike:
+    """Show a contact: facts, positions, stance history, "listens to" links and recent changes."""
+    return _render_show(contact_id)
+
+
+def _organisation_names(chapter_id: int) -> list[str]:
+    """Return the names offered while typing an organisation (none when the chapter has many).
+
+    A name several organisations share is offered as "Name (Kind)", which the service understands.
+    """
+    rows = get_session().execute(queries.organisation_names(chapter_id, SUGGESTED_ORGANISATIONS + 1)).all()
+    if len(rows) > SUGGESTED_ORGANISATIONS:
+        return []
+    folded = [fold(name) for name, _kind in rows]
+    return list(dict.fromkeys(
+        f"{name} ({labels.ORGANISATION_KINDS[kind]})" if folded.count(fold(name)) > 1 else name for name, kind in rows))
+
+
+def _new_organisation_url(name: str | None) -> str | None:
+    try:
+        return url_for("organisations.new", name=name) if name else None
+    except BuildError:  # the organisations blueprint is not registered (e.g. in a trimmed-down app)
+        return None
+
+
+def _render_show(contact_id: int, *, status: int = 200, **extra: Any) -> tuple[str, int]:
+    session, chapter_ids = get_session(), visible_chapter_ids(current_user)
+    contact = services.get_contact(session, current_user, contact_id, deleted=None, detail=True)
+    context = {
+        "contact": contact, "today": _today(), "cadence": services.effective_cadence(contact),
+        "stances": session.scalars(queries.stance_history(contact.id)).all(),
+        "listens_to": session.scalars(queries.listens_to(contact.id, chapter_ids)).all(),
+        "listened_by": session.scalars(queries.listened_by(contact.id, chapter_ids)).all(),
+        "changes": session.scalars(history_of(services.ENTITY, contact.id).limit(CHANGES_SHOWN)).all(),
+        "organisation_names": _organisation_names(contact.chapter_id) if contact.deleted_at is None else [],
+        "position_form": PositionForm(formdata=None), "listens_form": ListensToForm(formdata=None),
+        "candidates": [], "position_error": None,
+        "new_organisation_url": _new_organisation_url(extra.pop("missing_organisation", None)),
+    }
+    context.update(extra)
+    return render_template("contacts/show.html", **context), status
+
+
+@bp.get("/<int:contact_id>/edit")
+def edit(contact_id: int) -> ResponseLike:
+    """Show the contact's edit form."""
+    contact = services.get_contact(get_session(), current_user, contact_id, detail=True)
+    return _render_form(_contact_form(contact), contact)
+
+
+@bp.post("/<int:contact_id>/edit")
+def update(contact_id: int) -> ResponseLike:
+    """Save the contact's details."""
+    session = get_session()
+    contact = services.get_contact(session, current_user, contact_id, detail=True)
+    form = _contact_form(contact)
+    if form.validate_on_submit():
+        try:
+            services.update_contact(session, current_user, contact, stance_note=form.stance_note.data or "",
+                                    **form.contact_fields(submitted=request.form))
+        except Invalid as error:
+            add_error(form, error)
+        else:
+            commit()
+            flash(_("Contact saved."), "success")
+            return redirect(url_for("contacts.show", contact_id=contact.id))
+    return _render_form(form, contact, 400)
+
+
+@bp.post("/<int:contact_id>/delete")
+def delete(contact_id: int) -> ResponseLike:
+    """Move the contact to the trash."""
+    session = get_session()
+    contact = services.get_contact(session, current_user, contact_id)
+    services.delete_contact(session, current_user, contact)
+    commit()
+    flash(_("%(name)s is in the trash; you can restore it from there.", name=contact.display_name), "success")
+    return redirect(url_for("contacts.index"))
+
+
+@bp.get("/trash")
+def trash() -> ResponseLike:
+    """List the deleted contacts of the user's chapters."""
+    page = paginate(get_session(), queries.trash(visible_chapter_ids(current_user)),
+                    page=page_number(request.args.get("page")), per_page=_per_page())
+    return render_template("contacts/trash.html", page=page)
+
+
+@bp.post("/<int:contact_id>/restore")
+def restore(contact_id: int) -> ResponseLike:
+    """Bring the contact back from the trash."""
+    session = get_session()
+    contact = services.get_contact(session, current_user, contact_id, deleted=True)
+    services.restore_contact(session, current_user, contact)
+    commit()
+    flash(_("%(name)s is restored.", name=contact.display_name), "success")
+    return redirect(url_for("contacts.show", contact_id=contact.id))
+
+
+@bp.get("/<int:contact_id>/history")
+def history(contact_id: int) -> ResponseLike:
+    """Show every recorded change of the contact, newest first."""
+    session = get_session()
+    contact = services.get_contact(session, current_user, contact_id, deleted=None)
+    page = paginate(session, history_of(services.ENTITY, contact.id), page=page_number(request.args.get("page")),
+                    per_page=_per_page())
+    return render_template("contacts/history.html", contact=contact, page=page)
+
+
+@bp.post("/<int:contact_id>/positions")
+def add_position(contact_id: int) -> ResponseLike:
+    """Add a position, the organisation given by its name."""
+    session = get_session()
+    contact = services.get_contact(session, current_user, contact_id)
+    form, missing = PositionForm(), None
+    if form.validate_on_submit():
+        try:
+            services.add_position(session, current_user, contact, organisation=form.organisation.data or "",
+                                  title=form.title.data or "", start_date=form.start_date.data,
+                                  end_date=form.end_date.data)
+        except Invalid as error:
+            add_error(form, error)
+            missing = error.name if isinstance(error, OrganisationNotFound) else None
+        else:
+            commit()
+            flash(_("Position added."), "success")
+            return redirect(url_for("contacts.show", contact_id=contact.id, _anchor="positions"))
+    return _render_show(contact.id, position_form=form, missing_organisation=missing, status=400)
+
+
+@bp.post("/<int:contact_id>/positions/<int:position_id>/end")
+def end_position(contact_id: int, position_id: int) -> ResponseLike:
+    """End a position today."""
+    session = get_session()
+    contact = services.get_contact(session, current_user, contact_id)
+    try:
+        services.end_position(session, current_user, contact, position_id, on=_today())
+    except Invalid as error:
+        return _render_show(contact.id, position_error=error.message, status=400)
+    commit()
+    flash(_("Position ended."), "success")
+    return redirect(url_for("contacts.show", contact_id=contact.id, _anchor="positions"))
+
+
+@bp.post("/<int:contact_id>/positions/<int:position_id>/delete")
+def remove_position(contact_id: int, position_id: int) -> ResponseLike:
+    """Remove a position recorded by mistake."""
+    session = get_session()
+    contact = services.get_contact(session, current_user, contact_id)
+    services.remove_position(session, current_user, contact, position_id)
+    commit()
+    flash(_("Position removed."), "success")
+    return redirect(url_for("contacts.show", contact_id=contact.id, _anchor="positions"))
+
+
+@bp.post("/<int:contact_id>/listens-to")
+def add_listens_to(contact_id: int) -> ResponseLike:
+    """Record whom the contact listens to, found by name or number."""
+    session = get_session()
+    contact = services.get_contact(session, current_user, contact_id)
+    form, candidates = ListensToForm(), []
+    if form.validate_on_submit():
+        try:
+            services.add_listens_to(session, current_user, contact, trusted=form.trusted.data or "",
+                                    note=form.note.data or "")
+        except Invalid as error:
+            add_error(form, error)
+            candidates = error.candidates if isinstance(error, AmbiguousContact) else []
+        else:
+            commit()
+            flash(_("Link added."), "success")
+            return redirect(url_for("contacts.show", contact_id=contact.id, _anchor="listens-to"))
+    return _render_show(contact.id, listens_form=form, candidates=candidates, status=400)
+
+
+@bp.post("/<int:contact_id>/listens-to/<int:link_id>/delete")
+def remove_listens_to(contact_id: int, link_id: int) -> ResponseLike:
+    """Remove a "listens to" link the contact is either end of."""
+    session = get_session()
+    contact = services.get_contact(session, current_user, contact_id)
+    services.remove_listens_to(session, current_user, contact, link_id)
+    commit()
+    flash(_("Link removed."), "success")
+    return redirect(url_for("contacts.show", contact_id=contact.id, _anchor="listens-to"))

@@ -1,0 +1,1 @@
+"""The Lobby CRM benchmark: ``python -m bench`` (``make bench``); see bench/README.md."""

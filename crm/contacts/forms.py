@@ -1,0 +1,220 @@
+"""Contact forms: the create/edit form, the list's filter form, and the small forms on the contact page.
+
+Forms check shape only; the contacts service checks meaning and its ``Invalid`` lands beside the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SearchField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from crm import labels  # a module, not its names: crm.labels imports our models
+from crm.contacts import countries
+from crm.contacts.fields import LABELS, METHOD_FIELDS, UNDERSTANDING_FIELDS
+from crm.contacts.models import Contact, ContactKind, MethodKind, Stance, Understanding
+from crm.contacts.names import joined_name
+from crm.contacts.queries import ContactFilters
+from crm.forms import enum_choices, optional_int
+
+# Blank rows offered below a contact's existing ones, so a new one can be added without JavaScript.
+BLANK_ROWS = {"emails": 2, "phones": 2, "addresses": 1, "links": 2, "external_ids": 2}
+PRIORITY_CHOICES = [(None, _l("None")), (1, _l("1 (highest)")), (2, "2"), (3, "3"), (4, "4"), (5, _l("5 (lowest)"))]
+SORT_CHOICES = [("name", _l("Name (A–Z)")), ("-name", _l("Name (Z–A)")), ("updated", _l("Recently changed")),
+                ("created", _l("Recently added"))]
+
+
+def _upper(value: str | None) -> str | None:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+class MethodForm(Form):
+    """One labelled email address, phone number, postal address or link (a row of a FieldList)."""
+
+    label = StringField(_l("Label"))
+    value = StringField(_l("Value"))
+
+
+class ExternalIdForm(Form):
+    """One identifier in another system."""
+
+    scheme = StringField(_l("System"))
+    value = StringField(_l("Identifier"))
+
+
+def _understanding(name: str) -> SelectField:
+    return SelectField(LABELS[name], default=Understanding.UNKNOWN.value)
+
+
+def _enum_choices() -> dict[str, list[tuple[str, Any]]]:
+    """Return the translated choices of the enumerations (labels are read late, see the import above)."""
+    return {
+        "kind": enum_choices(labels.CONTACT_KINDS, ContactKind),
+        "stance": enum_choices(labels.STANCES, Stance),
+        **dict.fromkeys(UNDERSTANDING_FIELDS, enum_choices(labels.UNDERSTANDING, Understanding)),
+    }
+
+
+class ContactForm(FlaskForm):
+    chapter_id = SelectField(LABELS["chapter_id"], coerce=optional_int)
+    honorific = StringField(LABELS["honorific"], validators=[Optional(), Length(max=60)])
+    given_name = StringField(LABELS["given_name"], validators=[Optional(), Length(max=120)])
+    name_prefix = StringField(LABELS["name_prefix"], validators=[Optional(), Length(max=40)])
+    family_name = StringField(LABELS["family_name"], validators=[Optional(), Length(max=120)])
+    display_name = StringField(LABELS["display_name"], validators=[Optional(), Length(max=300)])
+    kind = SelectField(LABELS["kind"], default=ContactKind.REPRESENTATIVE.value)
+    country = SelectField(LABELS["country"], validate_choice=False, filters=[_upper])
+    constituency = StringField(LABELS["constituency"], validators=[Optional(), Length(max=200)])
+    stance = SelectField(LABELS["stance"], default=Stance.UNKNOWN.value)
+    stance_note = StringField(LABELS["stance_note"], validators=[Optional(), Length(max=2000)])
+    is_target = BooleanField(LABELS["is_target"])
+    priority = SelectField(LABELS["priority"], coerce=optional_int)
+    goals = TextAreaField(LABELS["goals"], validators=[Optional(), Length(max=20_000)])
+    understands_catastrophic_risk = _understanding("understands_catastrophic_risk")
+    understands_ai = _understanding("understands_ai")
+    understands_global_coordination = _understanding("understands_global_coordination")
+    technical_background = _understanding("technical_background")
+    background = TextAreaField(LABELS["background"], validators=[Optional(), Length(max=20_000)])
+    emails = FieldList(FormField(MethodForm))
+    phones = FieldList(FormField(MethodForm))
+    addresses = FieldList(FormField(MethodForm))
+    links = FieldList(FormField(MethodForm))
+    tags = StringField(LABELS["tags"], validators=[Optional(), Length(max=2000)])
+    holder_ids = SelectMultipleField(LABELS["holder_ids"], coerce=int)
+    cadence_days = IntegerField(LABELS["cadence_days"], validators=[Optional(), NumberRange(min=1, max=3650)])
+    external_ids = FieldList(FormField(ExternalIdForm))
+    notes = TextAreaField(LABELS["notes"], validators=[Optional(), Length(max=100_000)])
+    submit = SubmitField(_l("Save contact"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Choices are set here, not in the fields' constructors: WTForms 3.3 deprecates tuples passed there.
+        for name, choices in _enum_choices().items():
+            self[name].choices = choices
+        self.priority.choices = PRIORITY_CHOICES
+        self.country.choices = [("", _l("None")), *countries.choices()]
+
+    def add_blank_rows(self) -> None:
+        """Offer empty rows below the filled ones in every repeated group."""
+        for name, count in BLANK_ROWS.items():
+            for _ in range(count):
+                getattr(self, name).append_entry()
+
+    def contact_fields(self, submitted: Collection[str] | None = None) -> dict[str, Any]:
+        """Return the form's data as keyword arguments of the contacts service.
+
+        With ``submitted`` (the posted keys), repeated groups and tags that were not posted at all are left
+        out, so a partial post leaves them as they are.
+        """
+        data: dict[str, Any] = {
+            name: getattr(self, name).data
+            for name in ("honorific", "given_name", "name_prefix", "family_name", "display_name", "kind",
+                         "country", "constituency", "stance", "is_target", "priority", "goals", "background",
+                         "cadence_days", "notes", "holder_ids", *UNDERSTANDING_FIELDS)
+        }
+        data["country"] = data["country"] or None
+        data["tags"] = (self.tags.data or "").split(",")
+        for name in METHOD_FIELDS:
+            data[name] = [(row.form.label.data or "", row.form.value.data or "") for row in getattr(self, name)]
+        data["external_ids"] = [(row.form.scheme.data or "", row.form.value.data or "") for row in self.external_ids]
+        if submitted is not None:
+            for name in (*METHOD_FIELDS, "external_ids", "tags"):
+                if not any(key == name or key.startswith(f"{name}-") for key in submitted):
+                    del data[name]
+        return data
+
+
+def contact_form_data(contact: Contact) -> dict[str, Any]:
+    """Return an edit form's initial data; a display name that is just the joined parts is left empty."""
+    data: dict[str, Any] = {name: getattr(contact, name) for name in (
+        "honorific", "given_name", "name_prefix", "family_name", "display_name", "constituency", "is_target",
+        "priority", "goals", "background", "cadence_days", "notes")}
+    data.update({name: getattr(contact, name).value for name in ("kind", "stance", *UNDERSTANDING_FIELDS)})
+    if contact.display_name == joined_name(contact.given_name, contact.name_prefix, contact.family_name):
+        data["display_name"] = ""
+    data["country"] = contact.country or ""
+    data["tags"] = ", ".join(tag.name for tag in contact.tags)
+    data["holder_ids"] = [user.id for user in contact.holders]
+    kinds = {kind: name for name, kind in METHOD_FIELDS.items()}
+    for name in METHOD_FIELDS:
+        data[name] = []
+    for method in contact.methods:
+        data[kinds[MethodKind(method.kind)]].append({"label": method.label, "value": method.value})
+    data["external_ids"] = [{"scheme": e.scheme, "value": e.value} for e in contact.external_ids]
+    return data
+
+
+class ContactFilterForm(FlaskForm):
+    """The list's GET form; a value it does not understand is ignored and marked beside its field."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("Search"), validators=[Optional(), Length(max=200)])
+    kind = SelectField(LABELS["kind"])
+    stance = SelectField(LABELS["stance"])
+    target = BooleanField(_l("Ultimate targets only"), false_values=("", "0", "false", "off", "no"))
+    holder = SelectField(_l("Held by"))
+    country = SelectField(LABELS["country"], filters=[_upper])
+    chapter = SelectField(LABELS["chapter_id"], coerce=optional_int)
+    tag = StringField(_l("Tag"), validators=[Optional(), Length(max=60)])
+    sort = SelectField(_l("Sort by"), default="name")
+
+    def __init__(self, *args: Any, chapters: list[tuple[int, str]], holders: list[tuple[str, str]],
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        enums = _enum_choices()
+        self.kind.choices = [("", _l("Any kind")), *enums["kind"]]
+        self.stance.choices = [("", _l("Any stance")), *enums["stance"]]
+        self.sort.choices = SORT_CHOICES
+        self.country.choices = [("", _l("Any country")), *countries.choices()]
+        self.chapter.choices = [(None, _l("All my chapters")), *chapters]
+        self.holder.choices = [("", _l("Anyone")), ("me", _l("Me")), *holders]
+
+    def filters(self, user_id: int) -> ContactFilters:
+        """Validate and return the filters; a field with a value it does not understand counts as unset."""
+        self.validate()
+        ok = {name: not field.errors for name, field in self._fields.items()}
+        holder = self.holder.data if ok["holder"] else ""
+        return ContactFilters(
+            q=(self.q.data or "").strip() if ok["q"] else "",
+            kind=ContactKind(self.kind.data) if ok["kind"] and self.kind.data else None,
+            stance=Stance(self.stance.data) if ok["stance"] and self.stance.data else None,
+            target=bool(self.target.data),
+            holder_id=user_id if holder == "me" else (int(holder) if holder else None),
+            country=self.country.data or None if ok["country"] else None,
+            chapter_id=self.chapter.data if ok["chapter"] else None,
+            tag=(self.tag.data or "").strip() or None if ok["tag"] else None,
+            sort=self.sort.data if ok["sort"] and self.sort.data else "name",
+        )
+
+
+class PositionForm(FlaskForm):
+    organisation = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=300)])
+    title = StringField(_l("Title or role"), validators=[Optional(), Length(max=300)])
+    start_date = DateField(_l("Start date"), validators=[Optional()])
+    end_date = DateField(_l("End date"), validators=[Optional()])
+    submit = SubmitField(_l("Add position"))
+
+
+class ListensToForm(FlaskForm):
+    trusted = StringField(_l("Listens to (name or number)"), validators=[DataRequired(), Length(max=200)])
+    note = TextAreaField(_l("Evidence"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Add link"))

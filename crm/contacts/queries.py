@@ -1,0 +1,217 @@
+"""Read queries for contacts: the filtered list, one contact, and the pieces of its page.
+
+Every query takes the chapter ids the reader may see (``crm.auth.access.visible_chapter_ids``) or the user,
+so nothing outside those chapters is ever selected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
+
+from crm.auth.models import Membership, User
+from crm.contacts.models import (
+    Contact,
+    ContactKind,
+    ListensTo,
+    Organisation,
+    OrganisationKind,
+    Position,
+    Stance,
+    StanceChange,
+    Tag,
+    contact_holders,
+    contact_tags,
+)
+from crm.contacts.search import matching
+
+SORTS = ("name", "-name", "updated", "created")
+
+
+@dataclass(frozen=True)
+class ContactFilters:
+    """What the contacts list is narrowed to; every field optional."""
+
+    q: str = ""
+    kind: ContactKind | None = None
+    stance: Stance | None = None
+    target: bool = False
+    holder_id: int | None = None
+    country: str | None = None
+    chapter_id: int | None = None
+    tag: str | None = None
+    sort: str = "name"
+
+
+def in_chapters(column: Any, chapter_ids: Sequence[int]) -> sa.ColumnElement[bool]:
+    """Restrict ``column`` to ``chapter_ids``; one chapter is an equality, which SQLite plans better."""
+    if len(chapter_ids) == 1:
+        return column == chapter_ids[0]  # type: ignore[no-any-return]
+    return column.in_(list(chapter_ids))  # type: ignore[no-any-return]
+
+
+def _tag_condition(tag: str, chapter_ids: Sequence[int]) -> sa.ColumnElement[bool]:
+    """Match contacts carrying a tag given by name (any case) or id, among the readable chapters' tags."""
+    wanted = sa.func.lower(Tag.name) == tag.strip().lower()
+    if tag.strip().isdigit():
+        wanted = sa.or_(wanted, Tag.id == int(tag.strip()))
+    tag_ids = sa.select(Tag.id).where(in_chapters(Tag.chapter_id, chapter_ids), wanted)
+    return Contact.id.in_(sa.select(contact_tags.c.contact_id).where(contact_tags.c.tag_id.in_(tag_ids)))
+
+
+def _conditions(chapter_ids: Sequence[int], filters: ContactFilters) -> list[sa.ColumnElement[bool]]:
+    if filters.chapter_id is not None:
+        chapter_ids = [filters.chapter_id] if filters.chapter_id in chapter_ids else []
+    conditions = [in_chapters(Contact.chapter_id, chapter_ids), Contact.deleted_at.is_(None)]
+    if filters.kind is not None:
+        conditions.append(Contact.kind == filters.kind)
+    if filters.stance is not None:
+        conditions.append(Contact.stance == filters.stance)
+    if filters.target:
+        conditions.append(Contact.is_target.is_(True))
+    if filters.country:
+        conditions.append(Contact.country == filters.country)
+    if filters.holder_id is not None:
+        held = sa.select(contact_holders.c.contact_id).where(contact_holders.c.user_id == filters.holder_id)
+        conditions.append(Contact.id.in_(held))
+    if filters.tag:
+        conditions.append(_tag_condition(filters.tag, chapter_ids))
+    ids = matching(filters.q) if filters.q else None
+    if ids is not None:
+        conditions.append(Contact.id.in_(ids))
+    return conditions
+
+
+def _order(sort: str) -> tuple[Any, ...]:
+    # "created" orders by id: ids grow with creation time, and the primary key needs no extra index.
+    return {
+        "name": (Contact.sort_name, Contact.id),
+        "-name": (Contact.sort_name.desc(), Contact.id.desc()),
+        "updated": (Contact.updated_at.desc(), Contact.id.desc()),
+        "created": (Contact.id.desc(),),
+    }.get(sort, (Contact.sort_name, Contact.id))
+
+
+def contact_list(chapter_ids: Sequence[int], filters: ContactFilters) -> sa.Select[tuple[Contact]]:
+    """Return the live contacts matching ``filters``, sorted, with what a list row shows."""
+    return (
+        sa.select(Contact)
+        .where(*_conditions(chapter_ids, filters))
+        .order_by(*_order(filters.sort))
+        .options(
+            selectinload(Contact.tags),
+            selectinload(Contact.positions).selectinload(Position.organisation),
+        )
+    )
+
+
+def contact_count(chapter_ids: Sequence[int], filters: ContactFilters) -> sa.Select[tuple[int]]:
+    """Count the live contacts matching ``filters`` (no join, so an index alone can answer it)."""
+    return sa.select(sa.func.count()).select_from(Contact).where(*_conditions(chapter_ids, filters))
+
+
+def contact_by_id(
+    chapter_ids: Sequence[int], contact_id: int, *, deleted: bool | None = False, detail: bool = False
+) -> sa.Select[tuple[Contact]]:
+    """Return one contact of the readable chapters; ``deleted`` None means live or in the trash.
+
+    With ``detail``, load everything the contact page shows in a constant number of statements.
+    """
+    stmt = sa.select(Contact).where(Contact.id == contact_id, in_chapters(Contact.chapter_id, chapter_ids))
+    if deleted is not None:
+        stmt = stmt.where(Contact.deleted_at.is_not(None) if deleted else Contact.deleted_at.is_(None))
+    if detail:
+        stmt = stmt.options(
+            joinedload(Contact.chapter),
+            selectinload(Contact.methods),
+            selectinload(Contact.positions).selectinload(Position.organisation),
+            selectinload(Contact.tags),
+            selectinload(Contact.holders),
+            selectinload(Contact.external_ids),
+        )
+    return stmt
+
+
+def trash(chapter_ids: Sequence[int]) -> sa.Select[tuple[Contact]]:
+    """Return the deleted contacts of the readable chapters, most recently deleted first."""
+    return (
+        sa.select(Contact)
+        .where(in_chapters(Contact.chapter_id, chapter_ids), Contact.deleted_at.is_not(None))
+        .order_by(Contact.deleted_at.desc(), Contact.id.desc())
+    )
+
+
+def stance_history(contact_id: int) -> sa.Select[tuple[StanceChange]]:
+    """Return a contact's recorded stances, newest first, with who recorded them."""
+    return (
+        sa.select(StanceChange)
+        .where(StanceChange.contact_id == contact_id)
+        .options(joinedload(StanceChange.recorded_by))
+        .order_by(StanceChange.recorded_at.desc(), StanceChange.id.desc())
+    )
+
+
+def listens_to(contact_id: int, chapter_ids: Sequence[int]) -> sa.Select[tuple[ListensTo]]:
+    """Return whom a contact listens to, among live contacts the reader may see, by name."""
+    trusted = aliased(Contact)
+    return (
+        sa.select(ListensTo)
+        .join(trusted, ListensTo.trusted)
+        .where(ListensTo.listener_id == contact_id, in_chapters(trusted.chapter_id, chapter_ids),
+               trusted.deleted_at.is_(None))
+        .options(contains_eager(ListensTo.trusted.of_type(trusted)))
+        .order_by(trusted.sort_name, trusted.id)
+    )
+
+
+def listened_by(contact_id: int, chapter_ids: Sequence[int]) -> sa.Select[tuple[ListensTo]]:
+    """Return who listens to a contact, among live contacts the reader may see, by name."""
+    listener = aliased(Contact)
+    return (
+        sa.select(ListensTo)
+        .join(listener, ListensTo.listener)
+        .where(ListensTo.trusted_id == contact_id, in_chapters(listener.chapter_id, chapter_ids),
+               listener.deleted_at.is_(None))
+        .options(contains_eager(ListensTo.listener.of_type(listener)))
+        .order_by(listener.sort_name, listener.id)
+    )
+
+
+def live_organisations(chapter_id: int) -> sa.Select[tuple[Organisation]]:
+    """Return a chapter's organisations that are not in the trash, by name."""
+    return (
+        sa.select(Organisation)
+        .where(Organisation.chapter_id == chapter_id, Organisation.deleted_at.is_(None))
+        .order_by(Organisation.sort_name, Organisation.id)
+    )
+
+
+def organisation_names(chapter_id: int, limit: int) -> sa.Select[tuple[str, OrganisationKind]]:
+    """Return up to ``limit`` (name, kind) of a chapter's live organisations, for a typing suggestion list."""
+    return (
+        sa.select(Organisation.name, Organisation.kind)
+        .where(Organisation.chapter_id == chapter_id, Organisation.deleted_at.is_(None))
+        .order_by(Organisation.sort_name, Organisation.id)
+        .limit(limit)
+    )
+
+
+def members(chapter_ids: Sequence[int]) -> sa.Select[tuple[int, str, int]]:
+    """Return (user id, name, chapter id) of the members of these chapters, by name."""
+    return (
+        sa.select(User.id, User.name, Membership.chapter_id)
+        .join(Membership, Membership.user_id == User.id)
+        .where(in_chapters(Membership.chapter_id, chapter_ids), User.is_active.is_(True))
+        .order_by(User.name, User.id)
+    )
+
+
+def chapter_tags(chapter_ids: Sequence[int], limit: int = 200) -> sa.Select[tuple[str]]:
+    """Return tag names of these chapters, for a typing suggestion list."""
+    return sa.select(Tag.name).where(in_chapters(Tag.chapter_id, chapter_ids)).distinct().order_by(Tag.name).limit(
+        limit
+    )

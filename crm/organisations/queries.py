@@ -1,0 +1,262 @@
+"""Read queries for organisations: the list, one organisation, its tree, its people and its trash.
+
+Every function takes the chapter ids the caller may see (``crm.auth.access.visible_chapter_ids``) or an
+organisation already fetched through them, so nothing here can reach another chapter's records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased, contains_eager, joinedload, load_only
+
+from crm.contacts.models import Contact, Organisation, OrganisationKind, Position
+from crm.history.models import Change
+from crm.text import fold
+
+ENTITY = "organisation"  # the entity_type of an organisation's change records
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the organisations list is narrowed to; ``None`` means no filter."""
+
+    q: str | None = None
+    kind: OrganisationKind | None = None
+    country: str | None = None
+    parent_id: int | None = None
+    sort: str = "name"
+
+
+SORTS: dict[str, tuple[Any, ...]] = {
+    "name": (Organisation.sort_name, Organisation.id),
+    "-name": (Organisation.sort_name.desc(), Organisation.id.desc()),
+    "recent": (Organisation.updated_at.desc(), Organisation.id.desc()),
+}
+
+
+def _live(chapter_ids: list[int]) -> list[sa.ColumnElement[bool]]:
+    return [Organisation.chapter_id.in_(chapter_ids), Organisation.deleted_at.is_(None)]
+
+
+def _list_conditions(chapter_ids: list[int], filters: Filters) -> list[sa.ColumnElement[bool]]:
+    conditions = _live(chapter_ids)
+    folded = " ".join(fold(filters.q).split()) if filters.q else ""
+    if folded:
+        # sort_name is the folded name, so this is case- and accent-insensitive; a substring scan over one
+        # chapter's few thousand rows is cheap, and finds "kamer" in "Tweede Kamer".
+        conditions.append(Organisation.sort_name.contains(folded, autoescape=True))
+    if filters.kind is not None:
+        conditions.append(Organisation.kind == filters.kind)
+    if filters.country:
+        conditions.append(Organisation.country == filters.country)
+    if filters.parent_id is not None:
+        conditions.append(Organisation.parent_id == filters.parent_id)
+    return conditions
+
+
+def organisation_list(chapter_ids: list[int], filters: Filters) -> sa.Select[tuple[Organisation]]:
+    """Return the live organisations matching ``filters``, sorted, with their parents loaded."""
+    return (
+        sa.select(Organisation)
+        .where(*_list_conditions(chapter_ids, filters))
+        .options(joinedload(Organisation.parent))
+        .order_by(*SORTS.get(filters.sort, SORTS["name"]))
+    )
+
+
+def organisation_count(chapter_ids: list[int], filters: Filters) -> sa.Select[tuple[int]]:
+    """Count the live organisations matching ``filters``."""
+    return sa.select(sa.func.count(Organisation.id)).where(*_list_conditions(chapter_ids, filters))
+
+
+def countries_in_use(chapter_ids: list[int]) -> sa.Select[tuple[str]]:
+    """Return the distinct country codes of the live organisations, for the country filter."""
+    return (
+        sa.select(Organisation.country)
+        .where(*_live(chapter_ids), Organisation.country.is_not(None))
+        .distinct()
+        .order_by(Organisation.country)
+    )
+
+
+def organisation_by_id(
+    chapter_ids: list[int], organisation_id: int, *, deleted: bool | None = False
+) -> sa.Select[tuple[Organisation]]:
+    """Return one organisation of a visible chapter with parent and chapter loaded.
+
+    ``deleted``: False for a live one, True for one in the trash, None for either.
+    """
+    stmt = (
+        sa.select(Organisation)
+        .where(Organisation.id == organisation_id, Organisation.chapter_id.in_(chapter_ids))
+        .options(joinedload(Organisation.parent), joinedload(Organisation.chapter))
+    )
+    if deleted is not None:
+        stmt = stmt.where(Organisation.deleted_at.is_not(None) if deleted else Organisation.deleted_at.is_(None))
+    return stmt
+
+
+def organisations_named(chapter_id: int, name: str) -> sa.Select[tuple[Organisation]]:
+    """Return the live organisations of a chapter whose folded name equals ``name`` folded."""
+    return sa.select(Organisation).where(
+        Organisation.chapter_id == chapter_id, Organisation.deleted_at.is_(None),
+        Organisation.sort_name == fold(" ".join(name.split())),
+    ).order_by(Organisation.kind, Organisation.id)
+
+
+def same_name_and_kind(chapter_id: int, sort_name: str, kind: OrganisationKind) -> sa.Select[tuple[int]]:
+    """Return the ids of live organisations of a chapter with this folded name and kind."""
+    return sa.select(Organisation.id).where(
+        Organisation.chapter_id == chapter_id, Organisation.deleted_at.is_(None),
+        Organisation.sort_name == sort_name, Organisation.kind == kind,
+    )
+
+
+def children_of(organisation_id: int) -> sa.Select[tuple[Organisation]]:
+    """Return an organisation's live sub-organisations by name."""
+    return (
+        sa.select(Organisation)
+        .where(Organisation.parent_id == organisation_id, Organisation.deleted_at.is_(None))
+        .order_by(Organisation.sort_name, Organisation.id)
+    )
+
+
+def child_count(organisation_id: int) -> sa.Select[tuple[int]]:
+    """Count an organisation's live sub-organisations."""
+    return sa.select(sa.func.count(Organisation.id)).where(
+        Organisation.parent_id == organisation_id, Organisation.deleted_at.is_(None)
+    )
+
+
+def ancestor_ids(organisation_id: int) -> sa.Select[tuple[int]]:
+    """Return the id of an organisation and of every organisation above it.
+
+    UNION (not UNION ALL) drops repeated rows, so the recursion ends even on a cycle written around the
+    services (by hand or by an old import).
+    """
+    tree = (
+        sa.select(Organisation.id, Organisation.parent_id)
+        .where(Organisation.id == organisation_id)
+        .cte("ancestors", recursive=True)
+    )
+    above = aliased(Organisation)
+    tree = tree.union(sa.select(above.id, above.parent_id).where(above.id == tree.c.parent_id))
+    return sa.select(tree.c.id)
+
+
+def descendant_ids(organisation_id: int) -> sa.Select[tuple[int]]:
+    """Return the ids of every organisation below this one (children, their children, …)."""
+    tree = (
+        sa.select(Organisation.id)
+        .where(Organisation.parent_id == organisation_id)
+        .cte("descendants", recursive=True)
+    )
+    below = aliased(Organisation)
+    tree = tree.union(sa.select(below.id).where(below.parent_id == tree.c.id))
+    return sa.select(tree.c.id)
+
+
+def parent_options(chapter_ids: list[int], *, exclude: sa.Select[tuple[int]] | None = None,
+                   limit: int = 1000) -> sa.Select[tuple[str, OrganisationKind]]:
+    """Return (name, kind) of live organisations that could be a parent, by name, at most ``limit`` + 1."""
+    stmt = sa.select(Organisation.name, Organisation.kind).where(*_live(chapter_ids))
+    if exclude is not None:
+        stmt = stmt.where(Organisation.id.not_in(exclude))
+    return stmt.order_by(Organisation.sort_name, Organisation.id).limit(limit + 1)
+
+
+def _current(today: dt.date) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        sa.or_(Position.start_date.is_(None), Position.start_date <= today),
+        sa.or_(Position.end_date.is_(None), Position.end_date >= today),
+    )
+
+
+def _positions_at(organisation_id: int) -> list[sa.ColumnElement[bool]]:
+    return [Position.organisation_id == organisation_id, Contact.deleted_at.is_(None)]
+
+
+def _people(stmt: sa.Select[tuple[Position]]) -> sa.Select[tuple[Position]]:
+    """Load only what the organisation page shows; anything else raises instead of costing a query per row."""
+    return stmt.options(
+        load_only(Position.title, Position.start_date, Position.end_date, Position.contact_id, raiseload=True),
+        contains_eager(Position.contact).load_only(Contact.display_name, raiseload=True),
+    )
+
+
+def current_positions(organisation_id: int, today: dt.date) -> sa.Select[tuple[Position]]:
+    """Return the positions held at an organisation on ``today`` by live contacts, grouped by title.
+
+    The contact comes in the same statement, so a page costs one query however many people it shows.
+    """
+    return _people(
+        sa.select(Position)
+        .join(Position.contact)
+        .where(*_positions_at(organisation_id), _current(today))
+        .order_by(Position.title, Contact.sort_name, Position.id)
+    )
+
+
+def current_position_count(organisation_id: int, today: dt.date) -> sa.Select[tuple[int]]:
+    """Count the positions held at an organisation on ``today`` by live contacts."""
+    return (
+        sa.select(sa.func.count(Position.id))
+        .join(Position.contact)
+        .where(*_positions_at(organisation_id), _current(today))
+    )
+
+
+def other_positions(organisation_id: int, today: dt.date) -> sa.Select[tuple[Position]]:
+    """Return the positions at an organisation that do not hold on ``today`` (ended or not yet begun)."""
+    return _people(
+        sa.select(Position)
+        .join(Position.contact)
+        .where(*_positions_at(organisation_id), sa.not_(_current(today)))
+        .order_by(Position.end_date.desc().nulls_first(), Contact.sort_name, Position.id)
+    )
+
+
+def other_position_count(organisation_id: int, today: dt.date) -> sa.Select[tuple[int]]:
+    """Count the positions at an organisation that do not hold on ``today``."""
+    return (
+        sa.select(sa.func.count(Position.id))
+        .join(Position.contact)
+        .where(*_positions_at(organisation_id), sa.not_(_current(today)))
+    )
+
+
+def people_counts(organisation_ids: list[int], today: dt.date) -> sa.Select[tuple[int, int]]:
+    """Return (organisation id, number of current positions) for the given organisations."""
+    return (
+        sa.select(Position.organisation_id, sa.func.count(Position.id))
+        .join(Position.contact)
+        .where(Position.organisation_id.in_(organisation_ids), Contact.deleted_at.is_(None), _current(today))
+        .group_by(Position.organisation_id)
+    )
+
+
+def trash(chapter_ids: list[int]) -> sa.Select[tuple[Organisation]]:
+    """Return the organisations in the trash, most recently deleted first."""
+    return (
+        sa.select(Organisation)
+        .where(Organisation.chapter_id.in_(chapter_ids), Organisation.deleted_at.is_not(None))
+        .order_by(Organisation.deleted_at.desc(), Organisation.id.desc())
+    )
+
+
+def trash_count(chapter_ids: list[int]) -> sa.Select[tuple[int]]:
+    """Count the organisations in the trash."""
+    return sa.select(sa.func.count(Organisation.id)).where(
+        Organisation.chapter_id.in_(chapter_ids), Organisation.deleted_at.is_not(None)
+    )
+
+
+def change_count(organisation_id: int) -> sa.Select[tuple[int]]:
+    """Count the change records of an organisation."""
+    return sa.select(sa.func.count(Change.id)).where(
+        Change.entity_type == ENTITY, Change.entity_id == organisation_id
+    )
