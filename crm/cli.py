@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from alembic import command
 from flask import current_app
-from flask.cli import AppGroup, FlaskGroup
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from crm import create_app
 from crm.db import database
@@ -82,11 +82,14 @@ def mail_deliver(limit: int) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--force", is_flag=True, help="Load even when the database already has contacts.")
 def demo(force: bool) -> None:
     """Load a realistic demo data set: a Dutch and a UK chapter, representatives and helpers."""
     from crm.demo import load_demo
 
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException("The demo data set has known passwords; it is not loaded in production.")
     with database().write_sessionmaker.begin() as session:
         summary = load_demo(session, force=force)
     click.echo(summary)
