@@ -19,7 +19,7 @@ def index() -> Response | str:
         return redirect(url_for("auth.login"))
     session = get_session()
     chapter_ids = visible_chapter_ids(current_user)
-    stance_counts = dict(session.execute(queries.targets_by_stance(chapter_ids)).tuples().all())
+    stance_counts = dict(session.execute(queries.targets_by_stance(chapter_ids)).all())
     return render_template(
         "dashboard/index.html",
         has_chapters=bool(chapter_ids),

@@ -102,17 +102,24 @@ def organisation_by_id(
 
 def organisations_named(chapter_id: int, name: str) -> sa.Select[tuple[Organisation]]:
     """Return the live organisations of a chapter whose folded name equals ``name`` folded."""
-    return sa.select(Organisation).where(
-        Organisation.chapter_id == chapter_id, Organisation.deleted_at.is_(None),
-        Organisation.sort_name == fold(" ".join(name.split())),
-    ).order_by(Organisation.kind, Organisation.id)
+    return (
+        sa.select(Organisation)
+        .where(
+            Organisation.chapter_id == chapter_id,
+            Organisation.deleted_at.is_(None),
+            Organisation.sort_name == fold(" ".join(name.split())),
+        )
+        .order_by(Organisation.kind, Organisation.id)
+    )
 
 
 def same_name_and_kind(chapter_id: int, sort_name: str, kind: OrganisationKind) -> sa.Select[tuple[int]]:
     """Return the ids of live organisations of a chapter with this folded name and kind."""
     return sa.select(Organisation.id).where(
-        Organisation.chapter_id == chapter_id, Organisation.deleted_at.is_(None),
-        Organisation.sort_name == sort_name, Organisation.kind == kind,
+        Organisation.chapter_id == chapter_id,
+        Organisation.deleted_at.is_(None),
+        Organisation.sort_name == sort_name,
+        Organisation.kind == kind,
     )
 
 
@@ -151,17 +158,16 @@ def ancestor_ids(organisation_id: int) -> sa.Select[tuple[int]]:
 def descendant_ids(organisation_id: int) -> sa.Select[tuple[int]]:
     """Return the ids of every organisation below this one (children, their children, …)."""
     tree = (
-        sa.select(Organisation.id)
-        .where(Organisation.parent_id == organisation_id)
-        .cte("descendants", recursive=True)
+        sa.select(Organisation.id).where(Organisation.parent_id == organisation_id).cte("descendants", recursive=True)
     )
     below = aliased(Organisation)
     tree = tree.union(sa.select(below.id).where(below.parent_id == tree.c.id))
     return sa.select(tree.c.id)
 
 
-def parent_options(chapter_ids: list[int], *, exclude: sa.Select[tuple[int]] | None = None,
-                   limit: int = 1000) -> sa.Select[tuple[str, OrganisationKind]]:
+def parent_options(
+    chapter_ids: list[int], *, exclude: sa.Select[tuple[int]] | None = None, limit: int = 1000
+) -> sa.Select[tuple[str, OrganisationKind]]:
     """Return (name, kind) of live organisations that could be a parent, by name, at most ``limit`` + 1."""
     stmt = sa.select(Organisation.name, Organisation.kind).where(*_live(chapter_ids))
     if exclude is not None:
@@ -229,16 +235,6 @@ def other_position_count(organisation_id: int, today: dt.date) -> sa.Select[tupl
     )
 
 
-def people_counts(organisation_ids: list[int], today: dt.date) -> sa.Select[tuple[int, int]]:
-    """Return (organisation id, number of current positions) for the given organisations."""
-    return (
-        sa.select(Position.organisation_id, sa.func.count(Position.id))
-        .join(Position.contact)
-        .where(Position.organisation_id.in_(organisation_ids), Contact.deleted_at.is_(None), _current(today))
-        .group_by(Position.organisation_id)
-    )
-
-
 def trash(chapter_ids: list[int]) -> sa.Select[tuple[Organisation]]:
     """Return the organisations in the trash, most recently deleted first."""
     return (
@@ -257,6 +253,4 @@ def trash_count(chapter_ids: list[int]) -> sa.Select[tuple[int]]:
 
 def change_count(organisation_id: int) -> sa.Select[tuple[int]]:
     """Count the change records of an organisation."""
-    return sa.select(sa.func.count(Change.id)).where(
-        Change.entity_type == ENTITY, Change.entity_id == organisation_id
-    )
+    return sa.select(sa.func.count(Change.id)).where(Change.entity_type == ENTITY, Change.entity_id == organisation_id)

@@ -133,20 +133,33 @@ def organisation_named(
     if not matches and suffix:
         wanted = fold(suffix.group(2))
         kinds = {k for k, label in ORGANISATION_KINDS.items() if wanted in (fold(str(label)), k.value)}
-        matches = [o for o in session.scalars(queries.organisations_named(chapter_id, suffix.group(1)))
-                   if o.kind in kinds]
+        matches = [
+            o for o in session.scalars(queries.organisations_named(chapter_id, suffix.group(1))) if o.kind in kinds
+        ]
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise Invalid(_("There is no organisation called “%(name)s” in this chapter. Check the spelling, or "
-                        "create that organisation first.", name=name), field=field)
-    raise Invalid(_("Several organisations are called “%(name)s”. Add the kind in brackets, for example "
-                    "“%(example)s”.", name=name, example=labelled_name(matches[0].name, matches[0].kind)),
-                  field=field)
+        raise Invalid(
+            _(
+                "There is no organisation called “%(name)s” in this chapter. Check the spelling, or "
+                "create that organisation first.",
+                name=name,
+            ),
+            field=field,
+        )
+    raise Invalid(
+        _(
+            "Several organisations are called “%(name)s”. Add the kind in brackets, for example “%(example)s”.",
+            name=name,
+            example=labelled_name(matches[0].name, matches[0].kind),
+        ),
+        field=field,
+    )
 
 
-def _parent(session: Session, organisation: Organisation, chapter_id: int,
-            parent_id: int | None) -> Organisation | None:
+def _parent(
+    session: Session, organisation: Organisation, chapter_id: int, parent_id: int | None
+) -> Organisation | None:
     if parent_id is None:
         return None
     if parent_id == organisation.parent_id and organisation.id is not None:
@@ -155,22 +168,34 @@ def _parent(session: Session, organisation: Organisation, chapter_id: int,
     if parent is None or parent.chapter_id != chapter_id or parent.deleted_at is not None:
         raise Invalid(_("Choose an organisation of the same chapter."), field="parent")
     if organisation.id is not None and organisation.id in session.scalars(queries.ancestor_ids(parent.id)).all():
-        raise Invalid(_("An organisation cannot be part of itself or of one of its own sub-organisations."),
-                      field="parent")
+        raise Invalid(
+            _("An organisation cannot be part of itself or of one of its own sub-organisations."), field="parent"
+        )
     return parent
 
 
-def _check_unique(session: Session, organisation: Organisation, chapter_id: int, name: str,
-                  kind: OrganisationKind) -> None:
+def _check_unique(
+    session: Session, organisation: Organisation, chapter_id: int, name: str, kind: OrganisationKind
+) -> None:
     ids = session.scalars(queries.same_name_and_kind(chapter_id, fold(name), kind)).all()
     if any(other != organisation.id for other in ids):
-        raise Invalid(_("This chapter already has an organisation of this kind called “%(name)s”.", name=name),
-                      field="name")
+        raise Invalid(
+            _("This chapter already has an organisation of this kind called “%(name)s”.", name=name), field="name"
+        )
 
 
-def _apply(session: Session, organisation: Organisation, *, chapter_id: int, name: str,
-           kind: OrganisationKind | str, country: str | None, parent_id: int | None, website: str | None,
-           notes: str | None) -> None:
+def _apply(
+    session: Session,
+    organisation: Organisation,
+    *,
+    chapter_id: int,
+    name: str,
+    kind: OrganisationKind | str,
+    country: str | None,
+    parent_id: int | None,
+    website: str | None,
+    notes: str | None,
+) -> None:
     """Validate every field first, then set them all, so a refusal leaves the organisation untouched."""
     name, kind, notes = _clean_name(name), _clean_kind(kind), _clean_notes(notes)
     country, website = clean_country(country), clean_website(website)
@@ -187,21 +212,50 @@ def _snapshot(organisation: Organisation) -> dict[str, Any]:
     return values
 
 
-def _record(session: Session, actor: User | None, organisation: Organisation, action: Action,
-            changes: dict[str, list[Any]] | None = None) -> None:
-    history.record(session, actor, entity_type=ENTITY, entity_id=organisation.id,
-                   chapter_id=organisation.chapter_id, action=action, changes=changes)
+def _record(
+    session: Session,
+    actor: User | None,
+    organisation: Organisation,
+    action: Action,
+    changes: dict[str, list[Any]] | None = None,
+) -> None:
+    history.record(
+        session,
+        actor,
+        entity_type=ENTITY,
+        entity_id=organisation.id,
+        chapter_id=organisation.chapter_id,
+        action=action,
+        changes=changes,
+    )
 
 
 def create_organisation(
-    session: Session, actor: User | None, *, chapter_id: int, name: str, kind: OrganisationKind | str,
-    country: str | None = None, parent_id: int | None = None, website: str | None = None, notes: str = "",
+    session: Session,
+    actor: User | None,
+    *,
+    chapter_id: int,
+    name: str,
+    kind: OrganisationKind | str,
+    country: str | None = None,
+    parent_id: int | None = None,
+    website: str | None = None,
+    notes: str = "",
 ) -> Organisation:
     """Create an organisation in a chapter the actor can see."""
     _check(session, actor, chapter_id)
     organisation = Organisation(chapter_id=chapter_id)
-    _apply(session, organisation, chapter_id=chapter_id, name=name, kind=kind, country=country,
-           parent_id=parent_id, website=website, notes=notes)
+    _apply(
+        session,
+        organisation,
+        chapter_id=chapter_id,
+        name=name,
+        kind=kind,
+        country=country,
+        parent_id=parent_id,
+        website=website,
+        notes=notes,
+    )
     session.add(organisation)
     session.flush()  # the history record needs the new id
     changes = {f: v for f, v in history.diff({}, _snapshot(organisation)).items() if v[1] not in (None, "")}
@@ -210,8 +264,16 @@ def create_organisation(
 
 
 def update_organisation(
-    session: Session, actor: User | None, organisation: Organisation, *, name: str, kind: OrganisationKind | str,
-    country: str | None = None, parent_id: int | None = None, website: str | None = None, notes: str = "",
+    session: Session,
+    actor: User | None,
+    organisation: Organisation,
+    *,
+    name: str,
+    kind: OrganisationKind | str,
+    country: str | None = None,
+    parent_id: int | None = None,
+    website: str | None = None,
+    notes: str = "",
 ) -> Organisation:
     """Change an organisation's details; a rename refreshes its people's search terms.
 
@@ -221,8 +283,17 @@ def update_organisation(
     if organisation.deleted_at is not None:
         raise NotFound
     before = _snapshot(organisation)
-    _apply(session, organisation, chapter_id=organisation.chapter_id, name=name, kind=kind, country=country,
-           parent_id=parent_id, website=website, notes=notes)
+    _apply(
+        session,
+        organisation,
+        chapter_id=organisation.chapter_id,
+        name=name,
+        kind=kind,
+        country=country,
+        parent_id=parent_id,
+        website=website,
+        notes=notes,
+    )
     changes = history.diff(before, _snapshot(organisation))
     _record(session, actor, organisation, Action.UPDATED, changes)
     if "name" in changes:
@@ -244,18 +315,22 @@ def delete_organisation(
         raise NotFound
     held = session.scalar(queries.current_position_count(organisation.id, today or utcnow().date())) or 0
     if held:
-        raise Invalid(ngettext(
-            "%(num)d person holds a current position here. End that position first, then delete the organisation.",
-            "%(num)d people hold current positions here. End those positions first, then delete the organisation.",
-            held,
-        ))
+        raise Invalid(
+            ngettext(
+                "%(num)d person holds a current position here. End that position first, then delete the organisation.",
+                "%(num)d people hold current positions here. End those positions first, then delete the organisation.",
+                held,
+            )
+        )
     children = session.scalar(queries.child_count(organisation.id)) or 0
     if children:
-        raise Invalid(ngettext(
-            "It has %(num)d sub-organisation. Delete it or make it part of another organisation first.",
-            "It has %(num)d sub-organisations. Delete them or make them part of another organisation first.",
-            children,
-        ))
+        raise Invalid(
+            ngettext(
+                "It has %(num)d sub-organisation. Delete it or make it part of another organisation first.",
+                "It has %(num)d sub-organisations. Delete them or make them part of another organisation first.",
+                children,
+            )
+        )
     organisation.deleted_at = utcnow()
     _record(session, actor, organisation, Action.DELETED)
 
@@ -265,10 +340,18 @@ def restore_organisation(session: Session, actor: User | None, organisation: Org
     _check(session, actor, organisation.chapter_id)
     if organisation.deleted_at is None:
         raise NotFound
-    if session.scalars(queries.same_name_and_kind(organisation.chapter_id, organisation.sort_name,
-                                                  organisation.kind)).first() is not None:
-        raise Invalid(_("Another organisation of this kind is now called “%(name)s”. Rename that one first.",
-                        name=organisation.name))
+    if (
+        session.scalars(
+            queries.same_name_and_kind(organisation.chapter_id, organisation.sort_name, organisation.kind)
+        ).first()
+        is not None
+    ):
+        raise Invalid(
+            _(
+                "Another organisation of this kind is now called “%(name)s”. Rename that one first.",
+                name=organisation.name,
+            )
+        )
     changes: dict[str, list[Any]] = {}
     if organisation.parent is not None and organisation.parent.deleted_at is not None:
         changes["parent"] = [organisation.parent.name, None]
@@ -278,7 +361,12 @@ def restore_organisation(session: Session, actor: User | None, organisation: Org
 
 
 def find_or_create_organisation(
-    session: Session, actor: User | None, *, chapter_id: int, name: str, kind: OrganisationKind | str,
+    session: Session,
+    actor: User | None,
+    *,
+    chapter_id: int,
+    name: str,
+    kind: OrganisationKind | str,
     country: str | None,
 ) -> Organisation:
     """Return the chapter's live organisation with this name and kind, creating it when there is none.

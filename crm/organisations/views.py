@@ -7,10 +7,14 @@ another chapter answers 404 on every route, for reading and for writing.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from functools import lru_cache
 from typing import Any
 
+import sqlalchemy as sa
+from babel.dates import format_date
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_timezone
+from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -26,22 +30,32 @@ from crm.forms import add_error
 from crm.history.queries import history_of
 from crm.organisations import bp, queries, services
 from crm.organisations.forms import OrganisationFilterForm, OrganisationForm
-from crm.pagination import page_number, paginate
+from crm.pagination import Page, page_number, paginate
 from crm.text import fold
 from crm.web import commit
 
 ResponseLike = Response | str | tuple[str, int]
 
-PEOPLE_PER_PAGE = 100
+PEOPLE_PER_PAGE = 50
 OTHERS_PER_PAGE = 25
 CHILDREN_SHOWN = 50
 CHANGES_SHOWN = 20
 PARENT_OPTIONS = 1000
 
-FIELD_LABELS = {"name": _l("Name"), "kind": _l("Kind"), "country": _l("Country"), "parent": _l("Part of"),
-                "website": _l("Website"), "notes": _l("Notes")}
-ACTION_LABELS = {"created": _l("Created"), "updated": _l("Changed"), "deleted": _l("Moved to the trash"),
-                 "restored": _l("Restored from the trash")}
+FIELD_LABELS = {
+    "name": _l("Name"),
+    "kind": _l("Kind"),
+    "country": _l("Country"),
+    "parent": _l("Part of"),
+    "website": _l("Website"),
+    "notes": _l("Notes"),
+}
+ACTION_LABELS = {
+    "created": _l("Created"),
+    "updated": _l("Changed"),
+    "deleted": _l("Moved to the trash"),
+    "restored": _l("Restored from the trash"),
+}
 
 
 @bp.before_request
@@ -53,6 +67,31 @@ def _signed_in() -> None:
 @bp.context_processor
 def _labels() -> dict[str, Any]:
     return {"field_labels": FIELD_LABELS, "action_labels": ACTION_LABELS, "country_name": countries.name}
+
+
+@lru_cache(maxsize=4096)
+def _format_day(day: dt.date, locale: str) -> str:
+    """Format a date for ``locale``; cached, since Babel is slow and positions share their dates (elections)."""
+    return format_date(day, format="medium", locale=locale)
+
+
+def _day_formatter() -> Any:
+    locale = str(get_locale())
+    return lambda day: _format_day(day, locale) if day else ""
+
+
+def _page_with_total(stmt: sa.Select[Any], count_stmt: sa.Select[tuple[int]], *, page: int, per_page: int) -> Page[Any]:
+    """Return one page and the total from a single statement (``count(*) OVER ()``), not a page and a count.
+
+    The page query joins and sorts every matching row anyway, so the window count is nearly free; the separate
+    count runs only for a page past the end.
+    """
+    session = get_session()
+    rows = session.execute(stmt.add_columns(sa.func.count().over()).limit(per_page).offset((page - 1) * per_page)).all()
+    if rows:
+        return Page(items=[row[0] for row in rows], page=page, per_page=per_page, total=rows[0][1])
+    past_the_end = (session.scalar(count_stmt) or 0) if page > 1 else 0
+    return Page(items=[], page=page, per_page=per_page, total=past_the_end)
 
 
 def _today() -> dt.date:
@@ -68,11 +107,11 @@ def _chapters() -> list[tuple[int, str]]:
 def _filters(form: OrganisationFilterForm, visible: list[int]) -> tuple[list[int], queries.Filters]:
     """Read the list's filters; values outside the offered choices are ignored, never an error."""
     chapter = form.chapter.data if form.chapter.data in visible else None
-    countries = {code for code, _label in form.country.choices}  # type: ignore[union-attr, misc]
+    offered = {code for code, _label in form.country.choices}  # type: ignore[union-attr, misc]
     filters = queries.Filters(
         q=(form.q.data or "").strip()[:200] or None,
         kind=OrganisationKind(form.kind.data) if form.kind.data in set(OrganisationKind) else None,
-        country=form.country.data if form.country.data and form.country.data in countries else None,
+        country=form.country.data if form.country.data and form.country.data in offered else None,
         parent_id=request.args.get("parent", type=int),
         sort=form.sort.data if form.sort.data in queries.SORTS else "name",
     )
@@ -84,18 +123,34 @@ def index() -> ResponseLike:
     """List, search and filter the organisations of the user's chapters."""
     session, visible = get_session(), visible_chapter_ids(current_user)
     chapters = _chapters()
-    form = OrganisationFilterForm(formdata=request.args, chapters=chapters,
-                                  codes=list(session.scalars(queries.countries_in_use(visible))))
+    form = OrganisationFilterForm(
+        formdata=request.args, chapters=chapters, codes=list(session.scalars(queries.countries_in_use(visible)))
+    )
     chapter_ids, filters = _filters(form, visible)
     parent = _optional_organisation(filters.parent_id)
-    page = paginate(session, queries.organisation_list(chapter_ids, filters),
-                    page=page_number(request.args.get("page")), per_page=current_app.config["PAGE_SIZE"],
-                    count_stmt=queries.organisation_count(chapter_ids, filters))
-    counts = dict(session.execute(queries.people_counts([o.id for o in page.items], _today())).all())
-    args = {"q": filters.q, "kind": filters.kind, "country": filters.country, "parent": filters.parent_id,
-            "chapter": chapter_ids[0] if len(chapter_ids) == 1 and len(visible) > 1 else None, "sort": filters.sort}
-    return render_template("organisations/index.html", form=form, page=page, counts=counts, parent=parent,
-                           chapter_names=dict(chapters), args={k: v for k, v in args.items() if v})
+    page = paginate(
+        session,
+        queries.organisation_list(chapter_ids, filters),
+        page=page_number(request.args.get("page")),
+        per_page=current_app.config["PAGE_SIZE"],
+        count_stmt=queries.organisation_count(chapter_ids, filters),
+    )
+    args = {
+        "q": filters.q,
+        "kind": filters.kind,
+        "country": filters.country,
+        "parent": filters.parent_id,
+        "chapter": chapter_ids[0] if len(chapter_ids) == 1 and len(visible) > 1 else None,
+        "sort": filters.sort,
+    }
+    return render_template(
+        "organisations/index.html",
+        form=form,
+        page=page,
+        parent=parent,
+        chapter_names=dict(chapters),
+        args={k: v for k, v in args.items() if v},
+    )
 
 
 def _optional_organisation(organisation_id: int | None) -> Organisation | None:
@@ -113,16 +168,23 @@ def _parent_id(text: str | None, chapter_id: int, organisation: Organisation | N
     if not text:
         return None
     current = organisation.parent if organisation is not None else None
-    if current is not None and fold(text) in {fold(current.name), fold(services.labelled_name(current.name,
-                                                                                                current.kind))}:
+    if current is not None and fold(text) in {
+        fold(current.name),
+        fold(services.labelled_name(current.name, current.kind)),
+    }:
         return current.id
     return services.organisation_named(get_session(), current_user, chapter_id=chapter_id, name=text).id
 
 
 def _fields(form: OrganisationForm, chapter_id: int, organisation: Organisation | None = None) -> dict[str, Any]:
-    return {"name": form.name.data or "", "kind": form.kind.data or "", "country": form.country.data or None,
-            "parent_id": _parent_id(form.parent.data, chapter_id, organisation),
-            "website": form.website.data or None, "notes": form.notes.data or ""}
+    return {
+        "name": form.name.data or "",
+        "kind": form.kind.data or "",
+        "country": form.country.data or None,
+        "parent_id": _parent_id(form.parent.data, chapter_id, organisation),
+        "website": form.website.data or None,
+        "notes": form.notes.data or "",
+    }
 
 
 def _parent_options(organisation: Organisation | None) -> list[str]:
@@ -131,19 +193,21 @@ def _parent_options(organisation: Organisation | None) -> list[str]:
         stmt = queries.parent_options(visible_chapter_ids(current_user), limit=PARENT_OPTIONS)
     else:
         # not itself, nor anything below it: that would make a cycle
-        stmt = queries.parent_options([organisation.chapter_id], limit=PARENT_OPTIONS,
-                                      exclude=queries.descendant_ids(organisation.id))
+        stmt = queries.parent_options(
+            [organisation.chapter_id], limit=PARENT_OPTIONS, exclude=queries.descendant_ids(organisation.id)
+        )
         stmt = stmt.where(Organisation.id != organisation.id)
     rows = get_session().execute(stmt).all()
     if len(rows) > PARENT_OPTIONS:
         return []
-    names = [fold(name) for name, _kind in rows]
-    return [services.labelled_name(name, kind) if names.count(fold(name)) > 1 else name for name, kind in rows]
+    shared = Counter(fold(name) for name, _kind in rows)
+    return [services.labelled_name(name, kind) if shared[fold(name)] > 1 else name for name, kind in rows]
 
 
 def _render_form(form: OrganisationForm, organisation: Organisation | None, status: int) -> tuple[str, int]:
-    return render_template("organisations/form.html", form=form, organisation=organisation,
-                           parent_options=_parent_options(organisation)), status
+    return render_template(
+        "organisations/form.html", form=form, organisation=organisation, parent_options=_parent_options(organisation)
+    ), status
 
 
 def _new_form_data() -> dict[str, Any]:
@@ -161,8 +225,9 @@ def new() -> ResponseLike:
     form = OrganisationForm(chapters=_chapters(), **_new_form_data())
     if form.validate_on_submit():
         try:
-            organisation = services.create_organisation(get_session(), current_user, chapter_id=form.chapter_id.data,
-                                                        **_fields(form, form.chapter_id.data))
+            organisation = services.create_organisation(
+                get_session(), current_user, chapter_id=form.chapter_id.data, **_fields(form, form.chapter_id.data)
+            )
         except Invalid as error:
             add_error(form, error)
         else:
@@ -178,18 +243,31 @@ def show(organisation_id: int) -> ResponseLike:
     session = get_session()
     organisation = services.get_organisation(session, current_user, organisation_id)
     today = _today()
-    people = paginate(session, queries.current_positions(organisation.id, today), per_page=PEOPLE_PER_PAGE,
-                      page=page_number(request.args.get("page")),
-                      count_stmt=queries.current_position_count(organisation.id, today))
-    others = paginate(session, queries.other_positions(organisation.id, today), per_page=OTHERS_PER_PAGE,
-                      page=page_number(request.args.get("others")),
-                      count_stmt=queries.other_position_count(organisation.id, today))
+    people = _page_with_total(
+        queries.current_positions(organisation.id, today),
+        queries.current_position_count(organisation.id, today),
+        page=page_number(request.args.get("page")),
+        per_page=PEOPLE_PER_PAGE,
+    )
+    others = _page_with_total(
+        queries.other_positions(organisation.id, today),
+        queries.other_position_count(organisation.id, today),
+        page=page_number(request.args.get("others")),
+        per_page=OTHERS_PER_PAGE,
+    )
     children = session.scalars(queries.children_of(organisation.id).limit(CHILDREN_SHOWN + 1)).all()
     changes = session.scalars(history_of(services.ENTITY, organisation.id).limit(CHANGES_SHOWN)).all()
     return render_template(
-        "organisations/show.html", organisation=organisation, people=people, others=others, today=today,
-        children=children[:CHILDREN_SHOWN], more_children=len(children) > CHILDREN_SHOWN, changes=changes,
+        "organisations/show.html",
+        organisation=organisation,
+        people=people,
+        others=others,
+        today=today,
+        children=children[:CHILDREN_SHOWN],
+        more_children=len(children) > CHILDREN_SHOWN,
+        changes=changes,
         show_chapter=len(visible_chapter_ids(current_user)) > 1,
+        day=_day_formatter(),
     )
 
 
@@ -199,14 +277,18 @@ def edit(organisation_id: int) -> ResponseLike:
     session = get_session()
     organisation = services.get_organisation(session, current_user, organisation_id)
     form = OrganisationForm(
-        name=organisation.name, kind=organisation.kind.value, country=organisation.country or "",
-        parent=organisation.parent.name if organisation.parent else "", website=organisation.website or "",
+        name=organisation.name,
+        kind=organisation.kind.value,
+        country=organisation.country or "",
+        parent=organisation.parent.name if organisation.parent else "",
+        website=organisation.website or "",
         notes=organisation.notes,
     )
     if form.validate_on_submit():
         try:
-            services.update_organisation(session, current_user, organisation,
-                                         **_fields(form, organisation.chapter_id, organisation))
+            services.update_organisation(
+                session, current_user, organisation, **_fields(form, organisation.chapter_id, organisation)
+            )
         except Invalid as error:
             add_error(form, error)
         else:
@@ -235,8 +317,13 @@ def delete(organisation_id: int) -> ResponseLike:
 def trash() -> ResponseLike:
     """List the organisations in the trash, to restore them."""
     visible = visible_chapter_ids(current_user)
-    page = paginate(get_session(), queries.trash(visible), page=page_number(request.args.get("page")),
-                    per_page=current_app.config["PAGE_SIZE"], count_stmt=queries.trash_count(visible))
+    page = paginate(
+        get_session(),
+        queries.trash(visible),
+        page=page_number(request.args.get("page")),
+        per_page=current_app.config["PAGE_SIZE"],
+        count_stmt=queries.trash_count(visible),
+    )
     return render_template("organisations/trash.html", page=page)
 
 
@@ -260,6 +347,11 @@ def history(organisation_id: int) -> ResponseLike:
     """List every change to an organisation, newest first (also for one in the trash)."""
     session = get_session()
     organisation = services.get_organisation(session, current_user, organisation_id, deleted=None)
-    page = paginate(session, history_of(services.ENTITY, organisation.id), page=page_number(request.args.get("page")),
-                    per_page=current_app.config["PAGE_SIZE"], count_stmt=queries.change_count(organisation.id))
+    page = paginate(
+        session,
+        history_of(services.ENTITY, organisation.id),
+        page=page_number(request.args.get("page")),
+        per_page=current_app.config["PAGE_SIZE"],
+        count_stmt=queries.change_count(organisation.id),
+    )
     return render_template("organisations/history.html", organisation=organisation, page=page)

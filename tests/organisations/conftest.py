@@ -23,15 +23,3 @@ def ctx(app: Flask) -> Iterator[None]:
 def stranger(db_session: Session) -> Any:
     """A volunteer of another chapter."""
     return factories.member_of(factories.ChapterFactory())
-
-
-@pytest.fixture(autouse=True)
-def _contacts_endpoints(app: Flask) -> None:
-    """Stand in for the contacts pages while they are being built in parallel (does nothing once they exist).
-
-    The layout and the organisation page link to ``contacts.index``, ``contacts.new`` and ``contacts.show``.
-    """
-    for endpoint, rule in (("contacts.index", "/contacts/"), ("contacts.new", "/contacts/new"),
-                           ("contacts.show", "/contacts/<int:contact_id>")):
-        if endpoint not in app.view_functions:
-            app.add_url_rule(rule, endpoint=endpoint, view_func=lambda **_kwargs: "")

@@ -83,8 +83,7 @@ def test_search_ignores_case_and_accents_and_matches_inside_names(client: FlaskC
 @pytest.mark.usefixtures("signed_in")
 def test_filters_kind_country_and_parent(client: FlaskClient, chapter: Any) -> None:
     parliament = OrganisationFactory(chapter=chapter, name="Tweede Kamer", kind=OrganisationKind.PARLIAMENT)
-    OrganisationFactory(chapter=chapter, name="Committee Digital", kind=OrganisationKind.COMMITTEE,
-                        parent=parliament)
+    OrganisationFactory(chapter=chapter, name="Committee Digital", kind=OrganisationKind.COMMITTEE, parent=parliament)
     OrganisationFactory(chapter=chapter, name="Bundestag", kind=OrganisationKind.PARLIAMENT, country="DE")
     body = _body(client.get("/organisations/?kind=committee"))
     assert "Committee Digital" in body
@@ -118,8 +117,20 @@ def test_chapter_filter_offers_only_visible_chapters(client: FlaskClient, auth: 
 
 
 @pytest.mark.usefixtures("signed_in")
-@pytest.mark.parametrize("query", ["page=abc", "page=-3", "page=99999999999", "kind=church", "chapter=abc",
-                                   "country=%3Cscript%3E", "sort=drop+table", "parent=x", "q=" + "x" * 5000])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=abc",
+        "page=-3",
+        "page=99999999999",
+        "kind=church",
+        "chapter=abc",
+        "country=%3Cscript%3E",
+        "sort=drop+table",
+        "parent=x",
+        "q=" + "x" * 5000,
+    ],
+)
 def test_odd_list_parameters_never_fail(client: FlaskClient, chapter: Any, query: str) -> None:
     OrganisationFactory(chapter=chapter)
     assert client.get(f"/organisations/?{query}").status_code == 200
@@ -166,8 +177,13 @@ def test_list_sql_statements_do_not_grow_with_rows(client: FlaskClient, chapter:
 @pytest.mark.usefixtures("signed_in")
 def test_page_shows_people_by_current_position_then_past(client: FlaskClient, chapter: Any) -> None:
     parent = OrganisationFactory(chapter=chapter, name="Parliament of Somewhere")
-    organisation = OrganisationFactory(chapter=chapter, name="Digital Committee", parent=parent,
-                                       website="https://example.org/c", notes="**Key** committee")
+    organisation = OrganisationFactory(
+        chapter=chapter,
+        name="Digital Committee",
+        parent=parent,
+        website="https://example.org/c",
+        notes="**Key** committee",
+    )
     OrganisationFactory(chapter=chapter, name="Subcommittee on Chips", parent=organisation)
     chair = ContactFactory(chapter=chapter, display_name="Anna Chair")
     member = ContactFactory(chapter=chapter, display_name="Bram Member")
@@ -190,8 +206,7 @@ def test_page_shows_people_by_current_position_then_past(client: FlaskClient, ch
 
 
 @pytest.mark.usefixtures("signed_in")
-def test_page_sql_statements_do_not_grow_with_people(client: FlaskClient, chapter: Any,
-                                                     count_queries: Any) -> None:
+def test_page_sql_statements_do_not_grow_with_people(client: FlaskClient, chapter: Any, count_queries: Any) -> None:
     def measure(organisation: Organisation) -> int:
         count_queries.reset()
         response = client.get(f"/organisations/{organisation.id}")
@@ -202,25 +217,38 @@ def test_page_sql_statements_do_not_grow_with_people(client: FlaskClient, chapte
     big = OrganisationFactory(chapter=chapter)
     for organisation, people in ((small, 2), (big, 150)):
         for number in range(people):
-            PositionFactory(contact=ContactFactory(chapter=chapter), organisation=organisation,
-                            title="Member" if number % 3 else "Chair",
-                            end_date=FAR_PAST if number % 5 == 0 else None)
+            PositionFactory(
+                contact=ContactFactory(chapter=chapter),
+                organisation=organisation,
+                title="Member" if number % 3 else "Chair",
+                end_date=FAR_PAST if number % 5 == 0 else None,
+            )
         OrganisationFactory(chapter=chapter, parent=organisation)
-        client.post(f"/organisations/{organisation.id}/edit",
-                    data={"name": organisation.name, "kind": "parliament", "notes": "changed"})
+        client.post(
+            f"/organisations/{organisation.id}/edit",
+            data={"name": organisation.name, "kind": "parliament", "notes": "changed"},
+        )
     measure(small)
     assert measure(big) == measure(small)
-    body = _body(client.get(f"/organisations/{big.id}"))
-    assert "People (120)" in body
-    assert "Page 1 of 2" in body
+    people, others = _body(client.get(f"/organisations/{big.id}")).split('id="other-positions"')
+    assert "People (120)" in people
+    assert "Page 1 of 3" in people
+    assert "(30)" in others
+    assert "Page 1 of 2" in others
+    past_the_end = _body(client.get(f"/organisations/{big.id}?page=9"))
+    assert "People (120)" in past_the_end
+    assert "Page 9 of 3" in past_the_end
 
 
 @pytest.mark.usefixtures("signed_in")
 def test_notes_are_sanitised(client: FlaskClient, chapter: Any) -> None:
-    organisation = OrganisationFactory(chapter=chapter, notes=(
-        "<script>alert(1)</script>\n\n[click](javascript:alert(2))\n\n<img src=x onerror=alert(3)>\n\n"
-        '<a href="https://ok.example" onclick="alert(4)">raw</a>\n\n[fine](https://fine.example)'
-    ))
+    organisation = OrganisationFactory(
+        chapter=chapter,
+        notes=(
+            "<script>alert(1)</script>\n\n[click](javascript:alert(2))\n\n<img src=x onerror=alert(3)>\n\n"
+            '<a href="https://ok.example" onclick="alert(4)">raw</a>\n\n[fine](https://fine.example)'
+        ),
+    )
     body = _body(client.get(f"/organisations/{organisation.id}"))
     assert "<script" not in body
     assert 'href="javascript:' not in body
@@ -241,8 +269,14 @@ def test_deleted_organisation_page_is_not_found(client: FlaskClient, chapter: An
 
 
 def _form(**fields: str) -> dict[str, str]:
-    return {"name": "Tweede Kamer", "kind": "parliament", "country": "NL", "parent": "", "website": "",
-            "notes": ""} | fields
+    return {
+        "name": "Tweede Kamer",
+        "kind": "parliament",
+        "country": "NL",
+        "parent": "",
+        "website": "",
+        "notes": "",
+    } | fields
 
 
 @pytest.mark.usefixtures("signed_in")
@@ -254,8 +288,9 @@ def test_new_form_has_a_label_for_every_input(client: FlaskClient) -> None:
     assert 'name="chapter_id"' not in body  # one chapter: nothing to choose
 
 
-def test_new_form_offers_the_visible_chapters(client: FlaskClient, auth: Any, chapter: Any,
-                                              db_session: Session) -> None:
+def test_new_form_offers_the_visible_chapters(
+    client: FlaskClient, auth: Any, chapter: Any, db_session: Session
+) -> None:
     user = member_of(chapter)
     second = ChapterFactory(name="PauseAI UK")
     MembershipFactory(user=user, chapter=second)
@@ -263,8 +298,9 @@ def test_new_form_offers_the_visible_chapters(client: FlaskClient, auth: Any, ch
     body = _body(client.get("/organisations/new"))
     assert '<label for="chapter_id"' in body
     assert "PauseAI UK" in body
-    response = client.post("/organisations/new", data=_form(chapter_id=str(second.id), country="GB",
-                                                            name="House of Commons"))
+    response = client.post(
+        "/organisations/new", data=_form(chapter_id=str(second.id), country="GB", name="House of Commons")
+    )
     assert response.status_code == 302
     created = db_session.scalar(sa.select(Organisation).where(Organisation.name == "House of Commons"))
     assert created is not None
@@ -280,14 +316,19 @@ def test_new_form_offers_the_visible_chapters(client: FlaskClient, auth: Any, ch
 @pytest.mark.usefixtures("signed_in")
 def test_create_through_the_form(client: FlaskClient, chapter: Any, db_session: Session, user: Any) -> None:
     parent = OrganisationFactory(chapter=chapter, name="Staten-Generaal")
-    response = client.post("/organisations/new", data=_form(parent="staten-generaal", website="tweedekamer.nl",
-                                                            notes="Lower house"))
+    response = client.post(
+        "/organisations/new", data=_form(parent="staten-generaal", website="tweedekamer.nl", notes="Lower house")
+    )
     assert response.status_code == 302
     organisation = db_session.scalar(sa.select(Organisation).where(Organisation.name == "Tweede Kamer"))
     assert organisation is not None
     assert response.headers["Location"].endswith(f"/organisations/{organisation.id}")
     assert (organisation.chapter_id, organisation.parent_id, organisation.sort_name, organisation.website) == (
-        chapter.id, parent.id, "tweede kamer", "https://tweedekamer.nl")
+        chapter.id,
+        parent.id,
+        "tweede kamer",
+        "https://tweedekamer.nl",
+    )
     [change] = _changes(db_session, organisation.id)
     assert change.action is Action.CREATED
     assert change.actor_id == user.id
@@ -297,18 +338,22 @@ def test_create_through_the_form(client: FlaskClient, chapter: Any, db_session: 
 
 
 @pytest.mark.usefixtures("signed_in")
-@pytest.mark.parametrize(("fields", "field", "message"), [
-    ({"country": "XX"}, "country", "Not a valid choice"),
-    ({"website": "javascript:alert(1)"}, "website", "Enter a web address"),
-    ({"website": "not a url"}, "website", "Enter a web address"),
-    ({"parent": "Nowhere Parliament"}, "parent", "There is no organisation called"),
-    ({"name": ""}, "name", "This field is required"),
-    ({"name": "x" * 301}, "name", "300"),
-    ({"kind": ""}, "kind", "Choose a kind."),
-    ({"kind": "church"}, "kind", "Not a valid choice"),
-])
-def test_bad_input_is_shown_beside_the_field(client: FlaskClient, db_session: Session, fields: dict[str, str],
-                                             field: str, message: str) -> None:
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"country": "XX"}, "country", "Not a valid choice"),
+        ({"website": "javascript:alert(1)"}, "website", "Enter a web address"),
+        ({"website": "not a url"}, "website", "Enter a web address"),
+        ({"parent": "Nowhere Parliament"}, "parent", "There is no organisation called"),
+        ({"name": ""}, "name", "This field is required"),
+        ({"name": "x" * 301}, "name", "300"),
+        ({"kind": ""}, "kind", "Choose a kind."),
+        ({"kind": "church"}, "kind", "Not a valid choice"),
+    ],
+)
+def test_bad_input_is_shown_beside_the_field(
+    client: FlaskClient, db_session: Session, fields: dict[str, str], field: str, message: str
+) -> None:
     response = client.post("/organisations/new", data=_form(**fields))
     assert response.status_code == 400
     body = _body(response)
@@ -318,8 +363,7 @@ def test_bad_input_is_shown_beside_the_field(client: FlaskClient, db_session: Se
 
 
 @pytest.mark.usefixtures("signed_in")
-def test_duplicate_name_is_refused_beside_the_name(client: FlaskClient, chapter: Any,
-                                                   db_session: Session) -> None:
+def test_duplicate_name_is_refused_beside_the_name(client: FlaskClient, chapter: Any, db_session: Session) -> None:
     OrganisationFactory(chapter=chapter, name="Tweede Kamer", kind=OrganisationKind.PARLIAMENT)
     response = client.post("/organisations/new", data=_form(name="TWEEDE kamer"))
     assert response.status_code == 400
@@ -344,12 +388,16 @@ def test_edit_saves_and_records_history(client: FlaskClient, chapter: Any, db_se
     organisation = OrganisationFactory(chapter=chapter, name="Tweede Kamer", country="NL")
     body = _body(client.get(f"/organisations/{organisation.id}/edit"))
     assert 'value="Tweede Kamer"' in body
-    response = client.post(f"/organisations/{organisation.id}/edit",
-                           data=_form(name="House of Representatives", notes="Renamed"))
+    response = client.post(
+        f"/organisations/{organisation.id}/edit", data=_form(name="House of Representatives", notes="Renamed")
+    )
     assert response.status_code == 302
     saved = _organisation(db_session, organisation.id)
-    assert (saved.name, saved.sort_name, saved.notes) == ("House of Representatives", "house of representatives",
-                                                           "Renamed")
+    assert (saved.name, saved.sort_name, saved.notes) == (
+        "House of Representatives",
+        "house of representatives",
+        "Renamed",
+    )
     [change] = _changes(db_session, organisation.id)
     assert change.changes == {"name": ["Tweede Kamer", "House of Representatives"], "notes": ["", "Renamed"]}
     history = _body(client.get(f"/organisations/{organisation.id}"))
@@ -399,8 +447,7 @@ def test_delete_restore_and_trash(client: FlaskClient, chapter: Any, db_session:
 
 
 @pytest.mark.usefixtures("signed_in")
-def test_delete_is_refused_while_people_hold_positions(client: FlaskClient, chapter: Any,
-                                                       db_session: Session) -> None:
+def test_delete_is_refused_while_people_hold_positions(client: FlaskClient, chapter: Any, db_session: Session) -> None:
     organisation = OrganisationFactory(chapter=chapter)
     PositionFactory(contact=ContactFactory(chapter=chapter), organisation=organisation)
     response = client.post(f"/organisations/{organisation.id}/delete", follow_redirects=True)
@@ -434,8 +481,9 @@ WRITES = ["/organisations/{id}/edit", "/organisations/{id}/delete", "/organisati
 def test_another_chapters_organisation_is_not_found_everywhere(
     client: FlaskClient, auth: Any, chapter: Any, stranger: Any, db_session: Session, deleted: bool
 ) -> None:
-    organisation = OrganisationFactory(chapter=chapter, name="Private Parliament",
-                                       deleted_at=utcnow() if deleted else None)
+    organisation = OrganisationFactory(
+        chapter=chapter, name="Private Parliament", deleted_at=utcnow() if deleted else None
+    )
     auth.login(stranger)
     for url in READS:
         assert client.get(url.format(id=organisation.id)).status_code == 404, url
@@ -449,10 +497,15 @@ def test_another_chapters_organisation_is_not_found_everywhere(
 
 
 def test_every_organisation_route_with_an_id_is_covered(app: Flask) -> None:
-    rules = {(rule.rule, method) for rule in app.url_map.iter_rules() if rule.endpoint.startswith("organisations.")
-             and "organisation_id" in rule.arguments for method in rule.methods - {"HEAD", "OPTIONS"}}
+    rules = {
+        (rule.rule, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("organisations.") and "organisation_id" in rule.arguments
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
     covered = {(u.replace("{id}", "<int:organisation_id>"), "GET") for u in READS} | {
-        (u.replace("{id}", "<int:organisation_id>"), "POST") for u in WRITES}
+        (u.replace("{id}", "<int:organisation_id>"), "POST") for u in WRITES
+    }
     assert rules == covered
 
 
@@ -464,8 +517,9 @@ def test_pages_need_signing_in(client: FlaskClient, chapter: Any) -> None:
         assert "/login" in response.headers["Location"]
 
 
-def test_a_user_without_a_chapter_is_told_why_they_cannot_add(client: FlaskClient, auth: Any,
-                                                              db_session: Session) -> None:
+def test_a_user_without_a_chapter_is_told_why_they_cannot_add(
+    client: FlaskClient, auth: Any, db_session: Session
+) -> None:
     auth.login(UserFactory())
     body = _body(client.get("/organisations/new"))
     assert "You are not in a chapter yet" in body
