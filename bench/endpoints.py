@@ -16,6 +16,7 @@ from bench.floor import PAGES
 
 CREATE_PATH = "/contacts/new"
 DEEP_PAGE = 300
+PER_PAGE = 50  # the app's default page size (CRM_PAGE_SIZE)
 # Endpoints with the issue's read target (share of the floor, p95) and the create target.
 READ_TARGET_RATIO = 0.25
 READ_TARGET_P95_MS = 15.0
@@ -102,6 +103,8 @@ def create_form(client: Http) -> tuple[dict[str, str], list[str]]:
 def build(meta: dict[str, Any], form: dict[str, str] | None) -> list[Endpoint]:
     """Return the floor, the five read endpoints and (with the form) the create endpoint."""
     contacts = [f"/contacts/{i}" for i in meta["sample_contact_ids"]]
+    # Page 300 of the representatives at 100k contacts; the last full page on a smaller data set.
+    deep = min(DEEP_PAGE, max(1, meta["largest_chapter"]["live_representatives"] // PER_PAGE))
     organisations = [f"/organisations/{i}" for i in meta["sample_organisation_ids"]]
     endpoints = [
         Endpoint("floor", "floor (bare Flask + Jinja + SQLite)", Load([f"/?page={n}" for n in range(1, PAGES + 1)]),
@@ -109,8 +112,8 @@ def build(meta: dict[str, Any], form: dict[str, str] | None) -> list[Endpoint]:
         Endpoint("contacts_list", "contacts list, first page", Load(["/contacts/"]), "read"),
         Endpoint("contacts_search", f"contacts search ?q={meta['search_query']}",
                  Load([f"/contacts/?q={meta['search_query']}"]), "read"),
-        Endpoint("contacts_deep_page", f"representatives, page {DEEP_PAGE}",
-                 Load([f"/contacts/?kind=representative&page={DEEP_PAGE}"]), "read"),
+        Endpoint("contacts_deep_page", f"representatives, page {deep}",
+                 Load([f"/contacts/?kind=representative&page={deep}"]), "read"),
         Endpoint("contact_page", f"contact page ({len(contacts)} ids)", Load(contacts), "read"),
         Endpoint("organisation_page", f"organisation page ({len(organisations)} ids)", Load(organisations), "read"),
     ]  # fmt: skip

@@ -110,7 +110,7 @@ def _make_rows(contacts: int) -> rows.Rows:
     org_ids = rows.organisations(result, rng, pool, ORGANISATIONS if contacts >= 10_000 else max(50, contacts // 20))
     org_names = {r["id"]: (r["name"], r["kind"]) for r in result.tables["organisations"]}
     # A few organisations have many people, most have a handful (a parliament versus a think tank).
-    org_weights = {cid: [1 / (rank + 1) ** 0.6 for rank in range(len(ids))] for cid, ids in org_ids.items()}
+    org_weights = {cid: rows.zipf_cumulative(len(ids), 0.6) for cid, ids in org_ids.items()}
     tag_ids = rows.tags(result)
     ctx = rows.Context(
         rng=rng,

@@ -14,6 +14,8 @@ from bench.client import Result
 from bench.endpoints import CREATE_TARGET_PER_S, READ_TARGET_P95_MS, READ_TARGET_RATIO, Endpoint
 
 RESULTS = Path(__file__).resolve().parent / "results"
+FIELDS = ("req_per_s", "p50_ms", "p95_ms", "errors", "sql_per_request", "floor_ratio", "cpu_ms_per_request",
+          "floor_ratio_cpu", "requests", "label", "target", "meets_target", "failure")  # fmt: skip
 
 
 def versions() -> dict[str, str]:
@@ -43,6 +45,8 @@ def figures(endpoint: Endpoint, result: Result | None, floor_rps: float | None, 
                    sql_per_request=probe_sql, floor_ratio=None)  # fmt: skip
     if failure:
         row["failure"] = failure
+    if result is None and not failure:  # probed only (--sql-only): no verdict
+        return row
     if endpoint.kind == "read":
         row["target"] = f">= {READ_TARGET_RATIO:.0%} of floor, p95 <= {READ_TARGET_P95_MS:g} ms"
         row["meets_target"] = (result is not None and not failure and row["floor_ratio"] is not None
@@ -61,7 +65,8 @@ def _cell(value: Any, fmt: str) -> str:
 
 def table(rows: dict[str, dict[str, Any]]) -> str:
     """Return the results as a text table."""
-    header = ("endpoint", "req/s", "p50 ms", "p95 ms", "errors", "SQL/req", "x floor", "target", "")
+    header = ("endpoint", "req/s", "p50 ms", "p95 ms", "errors", "SQL/req", "x floor", "CPU ms/req", "x floor CPU",
+              "target", "")  # fmt: skip
     lines = [header]
     for name, row in rows.items():
         verdict = "" if "meets_target" not in row else ("ok" if row["meets_target"] else "MISS")
@@ -70,11 +75,11 @@ def table(rows: dict[str, dict[str, Any]]) -> str:
         lines.append((
             name, _cell(row["req_per_s"], ".1f"), _cell(row["p50_ms"], ".2f"), _cell(row["p95_ms"], ".2f"),
             _cell(row["errors"], "d"), _cell(row["sql_per_request"], ".1f"),
-            _cell(row["floor_ratio"], ".1%") if row["floor_ratio"] is not None else "-",
-            row.get("target", ""), verdict,
+            _cell(row["floor_ratio"], ".1%"), _cell(row.get("cpu_ms_per_request"), ".2f"),
+            _cell(row.get("floor_ratio_cpu"), ".1%"), row.get("target", ""), verdict,
         ))  # fmt: skip
     widths = [max(len(str(line[i])) for line in lines) for i in range(len(header))]
-    right = {1, 2, 3, 4, 5, 6}
+    right = {1, 2, 3, 4, 5, 6, 7, 8}
     out = []
     for n, line in enumerate(lines):
         cells = [
@@ -92,12 +97,7 @@ def write(rows: dict[str, dict[str, Any]], extra: dict[str, Any], path: Path | N
     path = path or RESULTS / "latest.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     document = {
-        "endpoints": {
-            name: {k: row.get(k) for k in ("req_per_s", "p50_ms", "p95_ms", "errors", "sql_per_request",
-                                           "floor_ratio", "requests", "label", "target", "meets_target", "failure")
-                   if k in row}
-            for name, row in rows.items()
-        },
+        "endpoints": {name: {k: row[k] for k in FIELDS if k in row} for name, row in rows.items()},
         **extra,
         "versions": versions(),
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "executable": sys.executable},

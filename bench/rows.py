@@ -6,6 +6,7 @@ Everything is drawn from one seeded ``random.Random``, so the same version and s
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 import re
 from collections import Counter
@@ -95,8 +96,9 @@ def _when(rng: random.Random, days: int = 730) -> dt.datetime:
     return NOW - dt.timedelta(seconds=rng.randrange(days * 86400))
 
 
-def _zipf_weights(n: int, exponent: float) -> list[float]:
-    return [1 / (rank + 1) ** exponent for rank in range(n)]
+def zipf_cumulative(n: int, exponent: float) -> list[float]:
+    """Return cumulative Zipf weights for ``n`` ranks (random.choices recomputes plain weights on every call)."""
+    return list(itertools.accumulate(1 / (rank + 1) ** exponent for rank in range(n)))
 
 
 def _email_local(*parts: str) -> str:
@@ -243,7 +245,7 @@ class Context:
 def _person(ctx: Context, country: str, family_weights: list[float]) -> tuple[str, str, str]:
     rng = ctx.rng
     given = rng.choice(ctx.pool.given[country])
-    prefix, family = rng.choices(ctx.pool.family[country], weights=family_weights)[0]
+    prefix, family = rng.choices(ctx.pool.family[country], cum_weights=family_weights)[0]
     return given, prefix, family
 
 
@@ -279,7 +281,7 @@ def _positions(rows: Rows, ctx: Context, contact_id: int, chapter_id: int) -> li
     ctx.extra_positions -= count - 1
     ctx.contacts_left -= 1
     org_names = []
-    for org_id in rng.choices(ctx.org_ids[chapter_id], weights=ctx.org_weights[chapter_id], k=count):
+    for org_id in rng.choices(ctx.org_ids[chapter_id], cum_weights=ctx.org_weights[chapter_id], k=count):
         name, org_kind = ctx.org_names[org_id]
         org_names.append(name)
         start = TODAY - dt.timedelta(days=rng.randrange(3650))
@@ -343,7 +345,7 @@ def contact(rows: Rows, ctx: Context, chapter_id: int, family_weights: list[floa
 
 def contacts(rows: Rows, ctx: Context, total: int) -> None:
     """Add ``total`` contacts over the chapters, family names drawn so that some are common."""
-    weights = {country: _zipf_weights(len(ctx.pool.family[country]), 0.5) for country in ("NL", "US")}
+    weights = {country: zipf_cumulative(len(ctx.pool.family[country]), 0.5) for country in ("NL", "US")}
     for chapter_id, size in enumerate(_split(total), start=1):
         for _ in range(size):
             contact(rows, ctx, chapter_id, weights[CHAPTERS[chapter_id - 1][2]])

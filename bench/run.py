@@ -37,6 +37,7 @@ class Measured:
     result: Result | None
     probe_sql: float | None
     failure: str | None = None
+    cpu_ms: float | None = None  # server CPU time per request (all workers)
 
 
 @dataclass
@@ -100,6 +101,7 @@ class Runner:
             raise RuntimeError("--tool wrk given but wrk is not installed")
         self.measured: dict[str, Measured] = {}
         self.floor_runs: list[Result] = []
+        self.floor_cpu: list[float] = []
         self.probes: dict[str, dict[str, Any]] = {}
         self.load_start = os.getloadavg()
 
@@ -127,13 +129,21 @@ class Runner:
             _log(f"  {endpoint.name:<20} SQL statements per request: {self.probes[endpoint.name]}")
             return
         self.drive(server, cookies, endpoint, min(2.0, max(1.0, self.options.duration / 10)))  # warm-up
+        cpu_before = server.cpu_seconds()
         result = self.drive(server, cookies, endpoint, self.options.duration)
+        cpu_after = server.cpu_seconds()
+        cpu_ms = None
+        if cpu_before is not None and cpu_after is not None and result.requests:
+            cpu_ms = (cpu_after - cpu_before) * 1000 / result.requests
         if endpoint.kind == "floor":
             self.floor_runs.append(result)
+            if cpu_ms is not None:
+                self.floor_cpu.append(cpu_ms)
         if endpoint.name not in self.measured:  # the floor's second run only goes into floor_runs
-            self.measured[endpoint.name] = Measured(endpoint, result, probe.sql_mean)
+            self.measured[endpoint.name] = Measured(endpoint, result, probe.sql_mean, cpu_ms=cpu_ms)
+        cpu = f"  server CPU {cpu_ms:.2f} ms/req" if cpu_ms is not None else ""
         _log(f"  {endpoint.name:<20} {result.req_per_s:8.1f} req/s  p50 {result.p50_ms:6.2f} ms  "
-             f"p95 {result.p95_ms:6.2f} ms  errors {result.errors}")  # fmt: skip
+             f"p95 {result.p95_ms:6.2f} ms  errors {result.errors}{cpu}")  # fmt: skip
 
     def floor_rps(self) -> float | None:
         """Return the floor's throughput: the mean of its runs (at the start and at the end)."""
@@ -142,8 +152,22 @@ class Runner:
     def rows(self) -> dict[str, dict[str, Any]]:
         """Return every endpoint's figures, the throughput ratios taken against the floor's mean."""
         floor_rps = self.floor_rps()
-        return {name: report.figures(m.endpoint, m.result, floor_rps, m.probe_sql, m.failure)
-                for name, m in self.measured.items()}  # fmt: skip
+        floor_cpu = sum(self.floor_cpu) / len(self.floor_cpu) if self.floor_cpu else None
+        rows = {}
+        for name, m in self.measured.items():
+            result = m.result
+            if m.endpoint.kind == "floor" and self.floor_runs:  # the floor's row is the mean of its runs
+                runs = self.floor_runs
+                result = Result(
+                    requests=sum(r.requests for r in runs), seconds=sum(r.seconds for r in runs),
+                    p50_ms=sum(r.p50_ms for r in runs) / len(runs), p95_ms=sum(r.p95_ms for r in runs) / len(runs),
+                    errors=sum(r.errors for r in runs), sql_total=0, sql_seen=0,
+                )  # fmt: skip
+            cpu = floor_cpu if m.endpoint.kind == "floor" else m.cpu_ms
+            rows[name] = report.figures(m.endpoint, result, floor_rps, m.probe_sql, m.failure)
+            rows[name]["cpu_ms_per_request"] = None if cpu is None else round(cpu, 2)
+            rows[name]["floor_ratio_cpu"] = round(floor_cpu / cpu, 3) if cpu and floor_cpu else None
+        return rows
 
 
 def _selected(all_endpoints: list[endpoints.Endpoint], only: list[str]) -> list[endpoints.Endpoint]:
@@ -232,7 +256,8 @@ def _document(options: Options, runner: Runner, dataset: generate.Dataset, chang
     if len(runs) > 1 and (max(runs) - min(runs)) / max(runs) > 0.15:
         print(f"note: the floor moved between its runs ({' vs '.join(f'{r:.0f}' for r in runs)} req/s): "
               f"something else uses the CPU (load average {os.getloadavg()[0]:.1f}); figures are noisy")  # fmt: skip
-    name = f"sql-{options.contacts}.json" if options.sql_only else "latest.json"
+    # latest.json only ever holds a full run; probes and partial runs go beside it.
+    name = f"sql-{options.contacts}.json" if options.sql_only else "partial.json" if options.only else "latest.json"
     path = report.write(rows, extra, report.RESULTS / name)
     print(f"no GET writes: {'ok' if not changed else 'FAILED'}; figures written to {path}")
     return {"endpoints": rows, **extra}

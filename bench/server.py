@@ -20,6 +20,18 @@ ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 
 
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _children(pid: int) -> list[int]:
+    """Return the ids of the direct children of ``pid`` (Linux /proc), or [] when unknown."""
+    try:
+        tasks = Path(f"/proc/{pid}/task").iterdir()
+        return [int(c) for t in tasks for c in (t / "children").read_text().split()]
+    except OSError:
+        return []
+
+
 def free_port() -> int:
     """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -59,6 +71,23 @@ class Server:
             finally:
                 conn.close()
         raise RuntimeError(f"{self.name} server did not answer within {timeout:.0f} s:\n{self.log_tail()}")
+
+    def cpu_seconds(self) -> float | None:
+        """Return the CPU time (user + system) used so far by the arbiter and its workers, or None without /proc.
+
+        Throughput moves with whatever else runs on the machine; CPU time per request much less so.
+        """
+        pids = [self.process.pid, *_children(self.process.pid)]
+        total = 0.0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                if pid == self.process.pid:
+                    return None
+                continue  # a worker that just exited
+            total += (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS  # utime, stime
+        return total
 
     def stop(self) -> None:
         """Stop the arbiter and its workers (gracefully, then by force)."""

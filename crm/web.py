@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from flask import Flask, Response, abort, request, url_for
+from flask import Flask, Response, abort, current_app, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
 from crm.i18n import LANGUAGES
@@ -52,10 +52,9 @@ def _reject_out_of_range_ids(_endpoint: str | None, values: dict[str, Any] | Non
 
 def _reject_nul_characters() -> None:
     """Answer 400 when a parameter holds a NUL character, which PostgreSQL refuses in text."""
-    for values in (request.args, request.form, request.view_args or {}):
-        for key, value in (values.items(multi=True) if hasattr(values, "getlist") else values.items()):
-            if "\x00" in key or (isinstance(value, str) and "\x00" in value):
-                abort(400)
+    pairs = [*request.args.items(multi=True), *request.form.items(multi=True), *(request.view_args or {}).items()]
+    if any("\x00" in key or (isinstance(value, str) and "\x00" in value) for key, value in pairs):
+        abort(400)
 
 
 def _security_headers(response: Response) -> Response:
@@ -65,7 +64,9 @@ def _security_headers(response: Response) -> Response:
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if request.scheme == "https" or response.headers.get("Set-Cookie", "").find("Secure") >= 0:
+    # The site's own address says whether it is served over TLS: behind a proxy that terminates TLS the
+    # request itself looks like plain http, and cookies are only set after this hook has run.
+    if request.is_secure or str(current_app.config.get("BASE_URL", "")).startswith("https://"):
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
 

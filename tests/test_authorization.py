@@ -20,7 +20,16 @@ from sqlalchemy.orm import Session
 from werkzeug.routing import Rule
 
 from crm.auth.models import Chapter, ChapterKind, Membership, Role, User
-from crm.contacts.models import ContactMethod, ExternalId, ListensTo, MethodKind, Tag
+from crm.contacts.models import (
+    Contact,
+    ContactMethod,
+    ExternalId,
+    ListensTo,
+    MethodKind,
+    Organisation,
+    Tag,
+    contact_tags,
+)
 from crm.mail.models import OutboundEmail
 from tests import factories
 from tests.conftest import Auth
@@ -45,13 +54,16 @@ def _build_world(db_session: Session, chapter: Chapter) -> World:
     contact = factories.ContactFactory(chapter=chapter)
     trusted = factories.ContactFactory(chapter=chapter)
     position = factories.PositionFactory(contact=contact, organisation=organisation)
-    link = ListensTo(listener=contact, trusted=trusted, note="evidence", created_by_id=coordinator.id)
-    method = ContactMethod(contact=contact, kind=MethodKind.EMAIL, label="work", value="rep@example.org")
+    # Ids, not relationships: an object assigned to a relationship of a persistent one is not added to the
+    # session for us (SQLAlchemy 2 no longer cascades along backrefs).
+    link = ListensTo(listener_id=contact.id, trusted_id=trusted.id, note="evidence", created_by_id=coordinator.id)
+    method = ContactMethod(contact_id=contact.id, kind=MethodKind.EMAIL, label="work", value="rep@example.org")
     tag = Tag(chapter_id=chapter.id, name=f"tag-{chapter.id}")
-    contact.tags.append(tag)
-    external = ExternalId(chapter_id=chapter.id, contact=contact, scheme="wikidata", value=f"Q{chapter.id}")
+    external = ExternalId(chapter_id=chapter.id, contact_id=contact.id, scheme="wikidata", value=f"Q{chapter.id}")
     email = OutboundEmail(to_address=volunteer.email, template="invitation", subject="Hello", body_text="Hi")
     db_session.add_all([link, method, tag, external, email])
+    db_session.flush()
+    db_session.execute(contact_tags.insert().values(contact_id=contact.id, tag_id=tag.id))
     db_session.flush()
     membership = db_session.scalars(sa.select(Membership).where(Membership.user_id == volunteer.id)).one()
     ids = {
@@ -72,15 +84,19 @@ def _build_world(db_session: Session, chapter: Chapter) -> World:
 
 
 def _id_rules(app: Flask) -> list[Rule]:
-    return sorted((rule for rule in app.url_map.iter_rules() if any(a.endswith("_id") for a in rule.arguments)),
-                  key=lambda rule: rule.rule)
+    return sorted(
+        (rule for rule in app.url_map.iter_rules() if any(a.endswith("_id") for a in rule.arguments)),
+        key=lambda rule: rule.rule,
+    )
 
 
 def _url(rule: Rule, ids: dict[str, int]) -> str:
     unknown = sorted(a for a in rule.arguments if a not in ids)
     if unknown:
-        pytest.fail(f"{rule.rule} ({rule.endpoint}) takes {', '.join(unknown)}: teach tests/test_authorization.py "
-                    "to create that object in _build_world, so this route is checked too")
+        pytest.fail(
+            f"{rule.rule} ({rule.endpoint}) takes {', '.join(unknown)}: teach tests/test_authorization.py "
+            "to create that object in _build_world, so this route is checked too"
+        )
     return ARGUMENT.sub(lambda match: str(ids[match.group(1)]), rule.rule)
 
 
@@ -95,22 +111,31 @@ def _request(client: Any, method: str, url: str) -> int:
 @pytest.fixture
 def worlds(db_session: Session) -> tuple[World, World]:
     """Chapter A with its objects, and chapter B with the same kinds of objects."""
-    return (_build_world(db_session, factories.ChapterFactory(name="Chapter A")),
-            _build_world(db_session, factories.ChapterFactory(name="Chapter B")))
+    return (
+        _build_world(db_session, factories.ChapterFactory(name="Chapter A")),
+        _build_world(db_session, factories.ChapterFactory(name="Chapter B")),
+    )
 
 
 OUTSIDERS: dict[str, Callable[[World, World], User]] = {
     "volunteer of B": lambda a, b: factories.member_of(b.chapter),
     "coordinator of B": lambda a, b: factories.member_of(b.chapter, role="coordinator"),
     "coordinator of a sub-chapter of A": lambda a, b: factories.member_of(
-        factories.ChapterFactory(parent=a.chapter, kind=ChapterKind.LOCAL), role="coordinator"),
+        factories.ChapterFactory(parent=a.chapter, kind=ChapterKind.LOCAL), role="coordinator"
+    ),
 }
 
 
 def test_the_walk_covers_the_routes_it_should(app: Flask) -> None:
     endpoints = {rule.endpoint for rule in _id_rules(app)}
-    for expected in ("chapters.show", "chapters.update", "chapters.invite", "chapters.member_role",
-                     "chapters.member_remove", "mail.show"):
+    for expected in (
+        "chapters.show",
+        "chapters.update",
+        "chapters.invite",
+        "chapters.member_role",
+        "chapters.member_remove",
+        "mail.show",
+    ):
         assert expected in endpoints
 
 
@@ -132,9 +157,7 @@ def test_users_of_another_chapter_get_404_on_every_id_route(
 
 
 @pytest.mark.parametrize("outsider_kind", ["coordinator of B"])
-def test_mixing_own_and_foreign_ids_gives_404(
-    app: Flask, worlds: tuple[World, World], outsider_kind: str
-) -> None:
+def test_mixing_own_and_foreign_ids_gives_404(app: Flask, worlds: tuple[World, World], outsider_kind: str) -> None:
     """A route naming two objects checks both: B's contact with A's position is still A's position."""
     a, b = worlds
     client = app.test_client()
@@ -193,3 +216,38 @@ def test_the_outbox_is_for_administrators_only(app: Flask, worlds: tuple[World, 
             url = _url(rule, a.ids)
             for method in _methods(rule):
                 assert _request(client, method, url) == 404, f"{role}: {method} {url}"
+
+
+QUERY_IDS = {
+    "parent": "organisation_id",
+    "organisation": "organisation_id",
+    "contact": "contact_id",
+    "chapter": "chapter_id",
+    "chapter_id": "chapter_id",
+    "holder": "user_id",
+    "tag": "tag_id",
+    "listener": "contact_id",
+    "trusted": "contact_id",
+}
+
+
+def test_ids_in_query_strings_reveal_nothing_of_another_chapter(
+    app: Flask, worlds: tuple[World, World], db_session: Session
+) -> None:
+    """List and form pages take ids in the query string too (?parent=, ?chapter=): they must not leak names."""
+    a, b = worlds
+    secrets = [db_session.get_one(Chapter, a.ids["chapter_id"]).name]
+    secrets.append(db_session.get_one(Organisation, a.ids["organisation_id"]).name)
+    secrets.append(db_session.get_one(Contact, a.ids["contact_id"]).display_name)
+    client = app.test_client()
+    Auth(client).login(OUTSIDERS["coordinator of B"](a, b))
+    leaks = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in (rule.methods or ()) or rule.arguments or rule.endpoint.startswith("mail."):
+            continue
+        for parameter, kind in QUERY_IDS.items():
+            response = client.get(rule.rule, query_string={parameter: a.ids[kind]})
+            page = response.get_data(as_text=True)
+            if response.status_code >= 500 or any(secret in page for secret in secrets):
+                leaks.append(f"GET {rule.rule}?{parameter}={a.ids[kind]} -> {response.status_code}")
+    assert leaks == [], "\n".join(leaks)

@@ -6,6 +6,7 @@ from functools import cache
 
 from babel import Locale
 from flask_babel import get_locale
+from markupsafe import Markup, escape
 
 # The 249 officially assigned ISO 3166-1 alpha-2 codes, plus XK (Kosovo), which the EU and Wikidata use.
 _CODES_TEXT = """
@@ -53,3 +54,19 @@ def name(code: str | None) -> str:
 def choices() -> list[tuple[str, str]]:
     """Return (code, name) pairs sorted by name in the current language."""
     return list(_choices(str(get_locale() or "en")))
+
+
+@cache
+def _options_html(locale: str) -> str:
+    return "".join(f'<option value="{code}">{escape(label)}</option>' for code, label in _choices(locale))
+
+
+def options_html(selected: str | None = None) -> Markup:
+    """Return the <option> elements of every country, ``selected`` marked; built once per language.
+
+    Building 250 options through WTForms on every request costs more than the rest of a list page.
+    """
+    html = _options_html(str(get_locale() or "en"))
+    if selected and selected in CODES:
+        html = html.replace(f'<option value="{selected}">', f'<option selected value="{selected}">', 1)
+    return Markup(html)  # noqa: S704 - built from escaped names and fixed codes

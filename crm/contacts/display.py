@@ -12,14 +12,21 @@ from crm.contacts import countries
 from crm.contacts.fields import LABELS, UNDERSTANDING_FIELDS
 from crm.history.models import Change
 
-ACTION_LABELS = {"created": _l("Created"), "updated": _l("Changed"), "deleted": _l("Moved to the trash"),
-                 "restored": _l("Restored from the trash")}
+ACTION_LABELS = {
+    "created": _l("Created"),
+    "updated": _l("Changed"),
+    "deleted": _l("Moved to the trash"),
+    "restored": _l("Restored from the trash"),
+}
 LONG_TEXT = 200
 
 
 def _enum_labels() -> dict[str, dict[Any, Any]]:
-    return {"kind": labels.CONTACT_KINDS, "stance": labels.STANCES,
-            **dict.fromkeys(UNDERSTANDING_FIELDS, labels.UNDERSTANDING)}
+    return {
+        "kind": labels.CONTACT_KINDS,
+        "stance": labels.STANCES,
+        **dict.fromkeys(UNDERSTANDING_FIELDS, labels.UNDERSTANDING),
+    }
 
 
 def value_text(field: str, value: Any) -> str:
@@ -41,5 +48,7 @@ def value_text(field: str, value: Any) -> str:
 
 def change_rows(change: Change) -> list[tuple[str, str, str]]:
     """Return (field label, old, new) for each field a change touched."""
-    return [(str(LABELS.get(field, field)), value_text(field, values[0]), value_text(field, values[1]))
-            for field, values in (change.changes or {}).items()]
+    return [
+        (str(LABELS.get(field, field)), value_text(field, values[0]), value_text(field, values[1]))
+        for field, values in (change.changes or {}).items()
+    ]

@@ -2,19 +2,44 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any, TypedDict
+
 from flask_babel import lazy_gettext as _l
 
-from crm.contacts.models import MethodKind
+from crm.contacts.cleaning import MethodInput
+from crm.contacts.models import ContactKind, MethodKind, Stance, Understanding
 
 UNDERSTANDING_FIELDS = (
-    "understands_catastrophic_risk", "understands_ai", "understands_global_coordination", "technical_background",
+    "understands_catastrophic_risk",
+    "understands_ai",
+    "understands_global_coordination",
+    "technical_background",
 )
 SCALAR_FIELDS = (
-    "honorific", "given_name", "name_prefix", "family_name", "display_name", "kind", "country", "constituency",
-    "stance", "is_target", "priority", "goals", "background", *UNDERSTANDING_FIELDS, "cadence_days", "notes",
+    "honorific",
+    "given_name",
+    "name_prefix",
+    "family_name",
+    "display_name",
+    "kind",
+    "country",
+    "constituency",
+    "stance",
+    "is_target",
+    "priority",
+    "goals",
+    "background",
+    *UNDERSTANDING_FIELDS,
+    "cadence_days",
+    "notes",
 )
-METHOD_FIELDS = {"emails": MethodKind.EMAIL, "phones": MethodKind.PHONE, "addresses": MethodKind.ADDRESS,
-                 "links": MethodKind.LINK}
+METHOD_FIELDS = {
+    "emails": MethodKind.EMAIL,
+    "phones": MethodKind.PHONE,
+    "addresses": MethodKind.ADDRESS,
+    "links": MethodKind.LINK,
+}
 
 LABELS = {
     "chapter_id": _l("Chapter"),
@@ -43,11 +68,57 @@ LABELS = {
     "addresses": _l("Addresses"),
     "links": _l("Links"),
     "labels": _l("Labels"),
-    "tags": _l("Tags (separated by commas)"),
+    "tags": _l("Tags"),
     "holder_ids": _l("Who holds the relationship"),
     "holders": _l("Who holds the relationship"),
     "external_ids": _l("External ids"),
     "positions": _l("Positions"),
     "position": _l("Position"),
     "listens_to": _l("Listens to"),
+}
+
+
+class ContactFields(TypedDict, total=False):
+    """The editable data of a contact; ``update_contact`` changes only the keys given."""
+
+    honorific: str | None
+    given_name: str | None
+    name_prefix: str | None
+    family_name: str | None
+    display_name: str | None
+    kind: ContactKind | str
+    country: str | None
+    constituency: str | None
+    stance: Stance | str
+    is_target: bool
+    priority: int | None
+    goals: str
+    background: str
+    understands_catastrophic_risk: Understanding | str
+    understands_ai: Understanding | str
+    understands_global_coordination: Understanding | str
+    technical_background: Understanding | str
+    cadence_days: int | None
+    notes: str
+    emails: Sequence[MethodInput]
+    phones: Sequence[MethodInput]
+    addresses: Sequence[MethodInput]
+    links: Sequence[MethodInput]
+    tags: Sequence[str]
+    holder_ids: Sequence[int]
+    external_ids: Sequence[tuple[str, str]]
+
+
+DEFAULTS: dict[str, Any] = {
+    "kind": ContactKind.OTHER,
+    "stance": Stance.UNKNOWN,
+    "is_target": False,
+    "priority": None,
+    "goals": "",
+    "background": "",
+    "notes": "",
+    "cadence_days": None,
+    "country": None,
+    "constituency": None,
+    **dict.fromkeys(UNDERSTANDING_FIELDS, Understanding.UNKNOWN),
 }

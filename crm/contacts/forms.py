@@ -10,6 +10,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
     DateField,
@@ -25,6 +26,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import Select, html_params
 
 from crm import labels  # a module, not its names: crm.labels imports our models
 from crm.contacts import countries
@@ -37,12 +39,31 @@ from crm.forms import enum_choices, optional_int
 # Blank rows offered below a contact's existing ones, so a new one can be added without JavaScript.
 BLANK_ROWS = {"emails": 2, "phones": 2, "addresses": 1, "links": 2, "external_ids": 2}
 PRIORITY_CHOICES = [(None, _l("None")), (1, _l("1 (highest)")), (2, "2"), (3, "3"), (4, "4"), (5, _l("5 (lowest)"))]
-SORT_CHOICES = [("name", _l("Name (A–Z)")), ("-name", _l("Name (Z–A)")), ("updated", _l("Recently changed")),
-                ("created", _l("Recently added"))]
+SORT_CHOICES = [
+    ("name", _l("Name (A–Z)")),
+    ("-name", _l("Name (Z–A)")),
+    ("updated", _l("Recently changed")),
+    ("created", _l("Recently added")),
+]
 
 
 def _upper(value: str | None) -> str | None:
     return value.strip().upper() if isinstance(value, str) else value
+
+
+class CountrySelect(Select):
+    """Render a country select: the field's own leading choices, then every country from a cache."""
+
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        kwargs.setdefault("id", field.id)
+        lead = "".join(
+            f"<option {html_params(value=value, selected=(field.data or '') == value)}>{escape(label)}</option>"
+            for value, label in field.choices
+            if value not in countries.CODES
+        )
+        options = countries.options_html(field.data)
+        html = f"<select {html_params(name=field.name, **kwargs)}>{lead}{options}</select>"
+        return Markup(html)  # noqa: S704 - labels escaped above, attributes by html_params
 
 
 class MethodForm(Form):
@@ -73,14 +94,16 @@ def _enum_choices() -> dict[str, list[tuple[str, Any]]]:
 
 
 class ContactForm(FlaskForm):
-    chapter_id = SelectField(LABELS["chapter_id"], coerce=optional_int)
+    # Chapter and holders are checked by the service (a chapter out of sight answers 404, a holder who is not
+    # a member is refused beside the field), so a post need not load the choices.
+    chapter_id = SelectField(LABELS["chapter_id"], coerce=optional_int, validate_choice=False)
     honorific = StringField(LABELS["honorific"], validators=[Optional(), Length(max=60)])
     given_name = StringField(LABELS["given_name"], validators=[Optional(), Length(max=120)])
     name_prefix = StringField(LABELS["name_prefix"], validators=[Optional(), Length(max=40)])
     family_name = StringField(LABELS["family_name"], validators=[Optional(), Length(max=120)])
     display_name = StringField(LABELS["display_name"], validators=[Optional(), Length(max=300)])
     kind = SelectField(LABELS["kind"], default=ContactKind.REPRESENTATIVE.value)
-    country = SelectField(LABELS["country"], validate_choice=False, filters=[_upper])
+    country = SelectField(LABELS["country"], validate_choice=False, filters=[_upper], widget=CountrySelect())
     constituency = StringField(LABELS["constituency"], validators=[Optional(), Length(max=200)])
     stance = SelectField(LABELS["stance"], default=Stance.UNKNOWN.value)
     stance_note = StringField(LABELS["stance_note"], validators=[Optional(), Length(max=2000)])
@@ -97,11 +120,13 @@ class ContactForm(FlaskForm):
     addresses = FieldList(FormField(MethodForm))
     links = FieldList(FormField(MethodForm))
     tags = StringField(LABELS["tags"], validators=[Optional(), Length(max=2000)])
-    holder_ids = SelectMultipleField(LABELS["holder_ids"], coerce=int)
+    holder_ids = SelectMultipleField(LABELS["holder_ids"], coerce=int, validate_choice=False)
     cadence_days = IntegerField(LABELS["cadence_days"], validators=[Optional(), NumberRange(min=1, max=3650)])
     external_ids = FieldList(FormField(ExternalIdForm))
     notes = TextAreaField(LABELS["notes"], validators=[Optional(), Length(max=100_000)])
     submit = SubmitField(_l("Save contact"))
+    # Each offered chapter's default keep-warm cadence, for the hint beside the cadence field.
+    chapter_cadences: dict[int, int] = {}  # replaced per form by the view, never mutated
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -125,9 +150,25 @@ class ContactForm(FlaskForm):
         """
         data: dict[str, Any] = {
             name: getattr(self, name).data
-            for name in ("honorific", "given_name", "name_prefix", "family_name", "display_name", "kind",
-                         "country", "constituency", "stance", "is_target", "priority", "goals", "background",
-                         "cadence_days", "notes", "holder_ids", *UNDERSTANDING_FIELDS)
+            for name in (
+                "honorific",
+                "given_name",
+                "name_prefix",
+                "family_name",
+                "display_name",
+                "kind",
+                "country",
+                "constituency",
+                "stance",
+                "is_target",
+                "priority",
+                "goals",
+                "background",
+                "cadence_days",
+                "notes",
+                "holder_ids",
+                *UNDERSTANDING_FIELDS,
+            )
         }
         data["country"] = data["country"] or None
         data["tags"] = (self.tags.data or "").split(",")
@@ -143,9 +184,23 @@ class ContactForm(FlaskForm):
 
 def contact_form_data(contact: Contact) -> dict[str, Any]:
     """Return an edit form's initial data; a display name that is just the joined parts is left empty."""
-    data: dict[str, Any] = {name: getattr(contact, name) for name in (
-        "honorific", "given_name", "name_prefix", "family_name", "display_name", "constituency", "is_target",
-        "priority", "goals", "background", "cadence_days", "notes")}
+    data: dict[str, Any] = {
+        name: getattr(contact, name)
+        for name in (
+            "honorific",
+            "given_name",
+            "name_prefix",
+            "family_name",
+            "display_name",
+            "constituency",
+            "is_target",
+            "priority",
+            "goals",
+            "background",
+            "cadence_days",
+            "notes",
+        )
+    }
     data.update({name: getattr(contact, name).value for name in ("kind", "stance", *UNDERSTANDING_FIELDS)})
     if contact.display_name == joined_name(contact.given_name, contact.name_prefix, contact.family_name):
         data["display_name"] = ""
@@ -172,13 +227,15 @@ class ContactFilterForm(FlaskForm):
     stance = SelectField(LABELS["stance"])
     target = BooleanField(_l("Ultimate targets only"), false_values=("", "0", "false", "off", "no"))
     holder = SelectField(_l("Held by"))
-    country = SelectField(LABELS["country"], filters=[_upper])
+    # Checked in filters() against the code list: matching 250 choices one by one costs more than the page.
+    country = SelectField(LABELS["country"], filters=[_upper], widget=CountrySelect(), validate_choice=False)
     chapter = SelectField(LABELS["chapter_id"], coerce=optional_int)
     tag = StringField(_l("Tag"), validators=[Optional(), Length(max=60)])
     sort = SelectField(_l("Sort by"), default="name")
 
-    def __init__(self, *args: Any, chapters: list[tuple[int, str]], holders: list[tuple[str, str]],
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, chapters: list[tuple[int, str]], holders: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         enums = _enum_choices()
         self.kind.choices = [("", _l("Any kind")), *enums["kind"]]
@@ -192,6 +249,10 @@ class ContactFilterForm(FlaskForm):
         """Validate and return the filters; a field with a value it does not understand counts as unset."""
         self.validate()
         ok = {name: not field.errors for name, field in self._fields.items()}
+        ok["country"] = ok["country"] and (not self.country.data or self.country.data in countries.CODES)
+        for name, understood in ok.items():
+            if not understood:
+                self[name].errors = [_l("Not understood, so this filter is ignored.")]
         holder = self.holder.data if ok["holder"] else ""
         return ContactFilters(
             q=(self.q.data or "").strip() if ok["q"] else "",
@@ -211,10 +272,10 @@ class PositionForm(FlaskForm):
     title = StringField(_l("Title or role"), validators=[Optional(), Length(max=300)])
     start_date = DateField(_l("Start date"), validators=[Optional()])
     end_date = DateField(_l("End date"), validators=[Optional()])
-    submit = SubmitField(_l("Add position"))
+    add_position = SubmitField(_l("Add position"))  # not "submit": two forms share the contact page
 
 
 class ListensToForm(FlaskForm):
     trusted = StringField(_l("Listens to (name or number)"), validators=[DataRequired(), Length(max=200)])
     note = TextAreaField(_l("Evidence"), validators=[Optional(), Length(max=5000)])
-    submit = SubmitField(_l("Add link"))
+    add_link = SubmitField(_l("Add link"))

@@ -14,9 +14,7 @@ def joined_name(given_name: str | None, name_prefix: str | None, family_name: st
     return " ".join(part for part in map(_clean, (given_name, name_prefix, family_name)) if part)
 
 
-def sort_key(
-    *, given_name: str | None, name_prefix: str | None, family_name: str | None, display_name: str
-) -> str:
+def sort_key(*, given_name: str | None, name_prefix: str | None, family_name: str | None, display_name: str) -> str:
     """Return the folded key a contact sorts by: family name first, prefix last ("berg jan van der")."""
     if _clean(family_name):
         parts = (family_name, given_name, name_prefix)

@@ -90,19 +90,29 @@ def _organisation_named(session: Session, chapter_id: int, name: str) -> Organis
         kinds = {kind for kind, label in labels.ORGANISATION_KINDS.items() if wanted in (fold(str(label)), kind.value)}
         found = [o for o in _named(session, chapter_id, suffix.group(1)) if o.kind in kinds]
     if not found:
-        raise OrganisationNotFound(
-            _("This chapter has no organisation called “%(name)s”.", name=name), name=name)
+        raise OrganisationNotFound(_("This chapter has no organisation called “%(name)s”.", name=name), name=name)
     if len(found) > 1:
         example = f"{found[0].name} ({labels.ORGANISATION_KINDS[found[0].kind]})"
-        raise Invalid(_("Several organisations are called “%(name)s”. Add the kind in brackets, for example "
-                        "“%(example)s”, or enter its number, one of %(numbers)s.", name=name, example=example,
-                        numbers=", ".join(f"#{o.id}" for o in found)), "organisation")
+        raise Invalid(
+            _(
+                "Several organisations are called “%(name)s”. Add the kind in brackets, for example "
+                "“%(example)s”, or enter its number, one of %(numbers)s.",
+                name=name,
+                example=example,
+                numbers=", ".join(f"#{o.id}" for o in found),
+            ),
+            "organisation",
+        )
     return found[0]
 
 
 def new_position(
-    session: Session, chapter_id: int, organisation: Organisation | int | str, title: str = "",
-    start_date: dt.date | None = None, end_date: dt.date | None = None,
+    session: Session,
+    chapter_id: int,
+    organisation: Organisation | int | str,
+    title: str = "",
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
 ) -> Position:
     """Return a checked, unsaved position in one of the chapter's organisations."""
     title = squash(title)
@@ -127,8 +137,14 @@ def describe_position(position: Position) -> str:
 
 
 def add_position(
-    session: Session, actor: User | None, contact: Contact, *, organisation: Organisation | int | str,
-    title: str = "", start_date: dt.date | None = None, end_date: dt.date | None = None,
+    session: Session,
+    actor: User | None,
+    contact: Contact,
+    *,
+    organisation: Organisation | int | str,
+    title: str = "",
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
 ) -> Position:
     """Give a contact a position in one of its chapter's organisations (a party membership is one too)."""
     check(session, actor, contact.chapter_id)
@@ -180,8 +196,7 @@ def find_contact(session: Session, actor: User | None, text: str, *, exclude_id:
     :raises AmbiguousContact: when several match and none has exactly that name.
     """
     chapter_ids = readable_chapter_ids(session, actor)
-    live = sa.select(Contact).where(queries.in_chapters(Contact.chapter_id, chapter_ids),
-                                    Contact.deleted_at.is_(None))
+    live = sa.select(Contact).where(queries.in_chapters(Contact.chapter_id, chapter_ids), Contact.deleted_at.is_(None))
     if exclude_id is not None:
         live = live.where(Contact.id != exclude_id)
     number = _id_of(text)
@@ -213,13 +228,24 @@ def add_listens_to(
         trusted = find_contact(session, actor, str(trusted), exclude_id=listener.id)
     if trusted.id == listener.id:
         raise Invalid(_("A contact cannot listen to themselves."), "trusted")
-    exists = session.scalar(sa.select(ListensTo.id).where(ListensTo.listener_id == listener.id,
-                                                          ListensTo.trusted_id == trusted.id))
+    exists = session.scalar(
+        sa.select(ListensTo.id).where(ListensTo.listener_id == listener.id, ListensTo.trusted_id == trusted.id)
+    )
     if exists is not None:
-        raise Invalid(_("%(listener)s already listens to %(trusted)s.", listener=listener.display_name,
-                        trusted=trusted.display_name), "trusted")
-    link = ListensTo(listener_id=listener.id, trusted_id=trusted.id, note=(note or "").strip()[:5000],
-                     created_by_id=actor.id if actor else None)
+        raise Invalid(
+            _(
+                "%(listener)s already listens to %(trusted)s.",
+                listener=listener.display_name,
+                trusted=trusted.display_name,
+            ),
+            "trusted",
+        )
+    link = ListensTo(
+        listener_id=listener.id,
+        trusted_id=trusted.id,
+        note=(note or "").strip()[:5000],
+        created_by_id=actor.id if actor else None,
+    )
     link.trusted = trusted
     session.add(link)
     _changed(session, actor, listener, "listens_to", None, trusted.display_name)
@@ -229,8 +255,11 @@ def add_listens_to(
 def remove_listens_to(session: Session, actor: User | None, contact: Contact, link_id: int) -> None:
     """Remove a "listens to" link that ``contact`` is either end of, when the actor may see both ends."""
     check(session, actor, contact.chapter_id)
-    link = session.scalar(sa.select(ListensTo).where(
-        ListensTo.id == link_id, sa.or_(ListensTo.listener_id == contact.id, ListensTo.trusted_id == contact.id)))
+    link = session.scalar(
+        sa.select(ListensTo).where(
+            ListensTo.id == link_id, sa.or_(ListensTo.listener_id == contact.id, ListensTo.trusted_id == contact.id)
+        )
+    )
     if link is None:
         raise NotFound
     other = link.trusted if link.listener_id == contact.id else link.listener
@@ -240,8 +269,16 @@ def remove_listens_to(session: Session, actor: User | None, contact: Contact, li
     session.delete(link)
 
 
-def _changed(session: Session, actor: User | None, contact: Contact, field: str, old: str | None,
-             new: str | None) -> None:
+def _changed(
+    session: Session, actor: User | None, contact: Contact, field: str, old: str | None, new: str | None
+) -> None:
     touch(contact)
-    record(session, actor, entity_type=ENTITY, entity_id=contact.id, chapter_id=contact.chapter_id,
-           action=Action.UPDATED, changes={field: [old, new]})
+    record(
+        session,
+        actor,
+        entity_type=ENTITY,
+        entity_id=contact.id,
+        chapter_id=contact.chapter_id,
+        action=Action.UPDATED,
+        changes={field: [old, new]},
+    )

@@ -9,7 +9,7 @@ and are re-exported here, so callers only need this module.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, TypedDict, Unpack
+from typing import Any, Unpack
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from crm.auth.models import Chapter, Membership, User
 from crm.contacts import cleaning, queries, search
 from crm.contacts.access import check, readable_chapter_ids, touch
-from crm.contacts.cleaning import MethodInput, parse_tags
-from crm.contacts.fields import METHOD_FIELDS, SCALAR_FIELDS, UNDERSTANDING_FIELDS
+from crm.contacts.cleaning import parse_tags
+from crm.contacts.fields import DEFAULTS, METHOD_FIELDS, SCALAR_FIELDS, UNDERSTANDING_FIELDS, ContactFields
 from crm.contacts.models import (
     Contact,
     ContactKind,
@@ -49,55 +49,34 @@ from crm.history.models import Action
 from crm.history.services import diff, record, snapshot
 
 __all__ = [
-    "ContactFields", "PositionSpec", "add_listens_to", "add_position", "create_contact", "delete_contact",
-    "end_position", "find_contact", "get_contact", "parse_tags", "remove_listens_to", "remove_position",
-    "resolve_organisation", "restore_contact", "update_contact",
+    "ContactFields",
+    "PositionSpec",
+    "add_listens_to",
+    "add_position",
+    "create_contact",
+    "delete_contact",
+    "effective_cadence",
+    "end_position",
+    "find_contact",
+    "get_contact",
+    "parse_tags",
+    "remove_listens_to",
+    "remove_position",
+    "resolve_organisation",
+    "restore_contact",
+    "update_contact",
 ]
 
 ENTITY = "contact"
-_CLEANERS = {"emails": cleaning.emails, "phones": cleaning.phones, "addresses": cleaning.addresses,
-             "links": cleaning.links}
+_CLEANERS = {
+    "emails": cleaning.emails,
+    "phones": cleaning.phones,
+    "addresses": cleaning.addresses,
+    "links": cleaning.links,
+}
 _NAME_LENGTHS = {"honorific": 60, "given_name": 120, "name_prefix": 40, "family_name": 120}
 # Fields whose change alters the words a contact is found by.
 SEARCHED_FIELDS = frozenset({"given_name", "name_prefix", "family_name", "display_name", "emails", "tags"})
-
-
-class ContactFields(TypedDict, total=False):
-    """The editable data of a contact; ``update_contact`` changes only the keys given."""
-
-    honorific: str | None
-    given_name: str | None
-    name_prefix: str | None
-    family_name: str | None
-    display_name: str | None
-    kind: ContactKind | str
-    country: str | None
-    constituency: str | None
-    stance: Stance | str
-    is_target: bool
-    priority: int | None
-    goals: str
-    background: str
-    understands_catastrophic_risk: Understanding | str
-    understands_ai: Understanding | str
-    understands_global_coordination: Understanding | str
-    technical_background: Understanding | str
-    cadence_days: int | None
-    notes: str
-    emails: Sequence[MethodInput]
-    phones: Sequence[MethodInput]
-    addresses: Sequence[MethodInput]
-    links: Sequence[MethodInput]
-    tags: Sequence[str]
-    holder_ids: Sequence[int]
-    external_ids: Sequence[tuple[str, str]]
-
-
-_DEFAULTS: dict[str, Any] = {
-    "kind": ContactKind.OTHER, "stance": Stance.UNKNOWN, "is_target": False, "priority": None, "goals": "",
-    "background": "", "notes": "", "cadence_days": None, "country": None, "constituency": None,
-    **dict.fromkeys(UNDERSTANDING_FIELDS, Understanding.UNKNOWN),
-}
 
 
 def get_contact(
@@ -115,34 +94,63 @@ def get_contact(
 
 
 def create_contact(
-    session: Session, actor: User | None, *, chapter_id: int, positions: Iterable[PositionSpec] = (),
-    stance_note: str = "", **fields: Unpack[ContactFields],
+    session: Session,
+    actor: User | None,
+    *,
+    chapter_id: int,
+    positions: Iterable[PositionSpec] = (),
+    stance_note: str = "",
+    **fields: Unpack[ContactFields],
 ) -> Contact:
     """Create a contact in a chapter from plain data, record its first stance and its creation.
 
     ``positions`` are (organisation or its id, title, start date, end date), in the contact's chapter.
     """
-    check(session, actor, chapter_id)
-    if session.get(Chapter, chapter_id) is None:
+    if chapter_id is None or (actor is None and session.get(Chapter, chapter_id) is None):
         raise Invalid(_("Choose a chapter."), "chapter_id")
-    contact = Contact(chapter_id=chapter_id, created_by_id=actor.id if actor else None, display_name=None,
-                      **dict.fromkeys(_NAME_LENGTHS))
-    _apply(session, contact, {**_DEFAULTS, "emails": [], "phones": [], "addresses": [], "links": [],
-                              **fields})
+    check(session, actor, chapter_id)  # a chapter the actor may see exists
+    # Empty collections, not unloaded ones: reading them after the flush would cost a query each.
+    contact = Contact(
+        chapter_id=chapter_id,
+        created_by_id=actor.id if actor else None,
+        display_name=None,
+        methods=[],
+        tags=[],
+        holders=[],
+        external_ids=[],
+        **dict.fromkeys(_NAME_LENGTHS),
+    )
+    _apply(session, contact, {**DEFAULTS, "emails": [], "phones": [], "addresses": [], "links": [], **fields})
     contact.positions = [new_position(session, chapter_id, *spec) for spec in positions]
     session.add(contact)
     search.reindex(session, contact)  # flushes: the records below need the contact's id
     _record_stance(session, actor, contact, previous=None, note=stance_note)
-    created = {name: [None, value] for name, value in _snapshot(contact).items() if value not in (None, "", [])}
+    # The creation record lists what was filled in; defaults ("unknown", no, empty) would only be noise.
+    created = {
+        name: [None, value]
+        for name, value in _snapshot(contact).items()
+        if value not in (None, "", [], False, Understanding.UNKNOWN.value)
+    }
     if contact.positions:
         created["positions"] = [None, [describe_position(p) for p in contact.positions]]
-    record(session, actor, entity_type=ENTITY, entity_id=contact.id, chapter_id=chapter_id,
-           action=Action.CREATED, changes=created)
+    record(
+        session,
+        actor,
+        entity_type=ENTITY,
+        entity_id=contact.id,
+        chapter_id=chapter_id,
+        action=Action.CREATED,
+        changes=created,
+    )
     return contact
 
 
 def update_contact(
-    session: Session, actor: User | None, contact: Contact, *, stance_note: str = "",
+    session: Session,
+    actor: User | None,
+    contact: Contact,
+    *,
+    stance_note: str = "",
     **changes: Unpack[ContactFields],
 ) -> Contact:
     """Change the given fields of a contact; record what changed and, on a new stance, the stance history.
@@ -158,8 +166,15 @@ def update_contact(
         _record_stance(session, actor, contact, previous=previous_stance, note=stance_note)
     if changed:
         touch(contact)
-        record(session, actor, entity_type=ENTITY, entity_id=contact.id, chapter_id=contact.chapter_id,
-               action=Action.UPDATED, changes=changed)
+        record(
+            session,
+            actor,
+            entity_type=ENTITY,
+            entity_id=contact.id,
+            chapter_id=contact.chapter_id,
+            action=Action.UPDATED,
+            changes=changed,
+        )
     if SEARCHED_FIELDS.intersection(changed):
         search.reindex(session, contact)
     return contact
@@ -171,8 +186,9 @@ def delete_contact(session: Session, actor: User | None, contact: Contact) -> No
     if contact.deleted_at is not None:
         raise NotFound
     contact.deleted_at = utcnow()
-    record(session, actor, entity_type=ENTITY, entity_id=contact.id, chapter_id=contact.chapter_id,
-           action=Action.DELETED)
+    record(
+        session, actor, entity_type=ENTITY, entity_id=contact.id, chapter_id=contact.chapter_id, action=Action.DELETED
+    )
 
 
 def restore_contact(session: Session, actor: User | None, contact: Contact) -> None:
@@ -182,8 +198,9 @@ def restore_contact(session: Session, actor: User | None, contact: Contact) -> N
         raise NotFound
     contact.deleted_at = None
     touch(contact)
-    record(session, actor, entity_type=ENTITY, entity_id=contact.id, chapter_id=contact.chapter_id,
-           action=Action.RESTORED)
+    record(
+        session, actor, entity_type=ENTITY, entity_id=contact.id, chapter_id=contact.chapter_id, action=Action.RESTORED
+    )
 
 
 def effective_cadence(contact: Contact) -> int:
@@ -216,8 +233,7 @@ def _apply(session: Session, contact: Contact, fields: dict[str, Any]) -> None:
 def _clean_scalars(contact: Contact, fields: dict[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name, length in _NAME_LENGTHS.items():
-        values[name] = cleaning.optional_text(fields[name], name, length) if name in fields else getattr(
-            contact, name)
+        values[name] = cleaning.optional_text(fields[name], name, length) if name in fields else getattr(contact, name)
     old_joined = joined_name(contact.given_name, contact.name_prefix, contact.family_name)
     new_joined = joined_name(values["given_name"], values["name_prefix"], values["family_name"])
     if "display_name" in fields:
@@ -229,10 +245,16 @@ def _clean_scalars(contact: Contact, fields: dict[str, Any]) -> dict[str, Any]:
     if not display:
         raise Invalid(_("Enter a name: a given name, a family name or a display name."), "family_name")
     values["display_name"] = display
-    values["sort_name"] = sort_key(given_name=values["given_name"], name_prefix=values["name_prefix"],
-                                   family_name=values["family_name"], display_name=display)
+    values["sort_name"] = sort_key(
+        given_name=values["given_name"],
+        name_prefix=values["name_prefix"],
+        family_name=values["family_name"],
+        display_name=display,
+    )
     simple = {
-        "kind": lambda v: ContactKind(v), "stance": lambda v: Stance(v), "is_target": bool,
+        "kind": lambda v: ContactKind(v),
+        "stance": lambda v: Stance(v),
+        "is_target": bool,
         "country": cleaning.country,
         "constituency": lambda v: cleaning.optional_text(v, "constituency", 200),
         "priority": lambda v: cleaning.bounded_int(v, "priority", 1, 5),
@@ -253,13 +275,17 @@ def _clean_scalars(contact: Contact, fields: dict[str, Any]) -> dict[str, Any]:
 
 def _set_methods(contact: Contact, methods: dict[str, list[tuple[str, str]]]) -> None:
     """Replace the changed kinds of methods, keeping the others; unchanged lists are left alone."""
-    current = {key: [(m.label, m.value) for m in contact.methods if m.kind is kind]
-               for key, kind in METHOD_FIELDS.items()}
+    current = {
+        key: [(m.label, m.value) for m in contact.methods if m.kind is kind] for key, kind in METHOD_FIELDS.items()
+    }
     wanted = {**current, **methods}
     if wanted == current:
         return
-    contact.methods = [ContactMethod(kind=kind, label=label, value=value)
-                       for key, kind in METHOD_FIELDS.items() for label, value in wanted[key]]
+    contact.methods = [
+        ContactMethod(kind=kind, label=label, value=value)
+        for key, kind in METHOD_FIELDS.items()
+        for label, value in wanted[key]
+    ]
 
 
 def _tags(session: Session, chapter_id: int, names: Sequence[str]) -> list[Tag]:
@@ -269,8 +295,9 @@ def _tags(session: Session, chapter_id: int, names: Sequence[str]) -> list[Tag]:
         return []
     lowered = [name.lower() for name in wanted]
     found = session.scalars(
-        sa.select(Tag).where(Tag.chapter_id == chapter_id,
-                             sa.or_(Tag.name.in_(wanted), sa.func.lower(Tag.name).in_(lowered)))
+        sa.select(Tag).where(
+            Tag.chapter_id == chapter_id, sa.or_(Tag.name.in_(wanted), sa.func.lower(Tag.name).in_(lowered))
+        )
     ).all()
     by_key = {tag.name.casefold(): tag for tag in sorted(found, key=lambda t: t.name not in wanted)}
     tags = []
@@ -289,7 +316,8 @@ def _holders(session: Session, chapter_id: int, user_ids: Sequence[int]) -> list
     if not ids:
         return []
     users = session.scalars(
-        sa.select(User).join(Membership, Membership.user_id == User.id)
+        sa.select(User)
+        .join(Membership, Membership.user_id == User.id)
         .where(Membership.chapter_id == chapter_id, User.id.in_(ids))
     ).all()
     if len(users) != len(ids):
@@ -304,37 +332,52 @@ def _external_ids(session: Session, contact: Contact, pairs: Sequence[tuple[str,
         clash = session.execute(
             sa.select(ExternalId.scheme, ExternalId.value, Contact.display_name, Contact.deleted_at)
             .join(Contact, Contact.id == ExternalId.contact_id)
-            .where(ExternalId.chapter_id == contact.chapter_id,
-                   sa.or_(*[sa.and_(ExternalId.scheme == s, ExternalId.value == v) for s, v in wanted]),
-                   ExternalId.contact_id != contact.id if contact.id is not None else sa.true())
+            .where(
+                ExternalId.chapter_id == contact.chapter_id,
+                sa.or_(*[sa.and_(ExternalId.scheme == s, ExternalId.value == v) for s, v in wanted]),
+                ExternalId.contact_id != contact.id if contact.id is not None else sa.true(),
+            )
             .limit(1)
         ).first()
         if clash is not None:
-            message = _("%(scheme)s %(value)s already belongs to %(name)s.", scheme=clash.scheme,
-                        value=clash.value, name=clash.display_name)
+            message = _(
+                "%(scheme)s %(value)s already belongs to %(name)s.",
+                scheme=clash.scheme,
+                value=clash.value,
+                name=clash.display_name,
+            )
             if clash.deleted_at is not None:
                 message += " " + _("That contact is in the trash; restore it instead.")
             raise Invalid(message, "external_ids")
     # Keep existing rows for unchanged pairs: deleting and re-inserting them in one flush could collide
     # with the unique constraint.
     existing = {(e.scheme, e.value): e for e in contact.external_ids} if contact.id is not None else {}
-    return [existing.get(pair) or ExternalId(chapter_id=contact.chapter_id, scheme=pair[0], value=pair[1])
-            for pair in wanted]
+    return [
+        existing.get(pair) or ExternalId(chapter_id=contact.chapter_id, scheme=pair[0], value=pair[1])
+        for pair in wanted
+    ]
 
 
-def _record_stance(session: Session, actor: User | None, contact: Contact, *, previous: Stance | None,
-                   note: str) -> None:
-    session.add(StanceChange(contact_id=contact.id, stance=contact.stance, previous_stance=previous,
-                             recorded_by_id=actor.id if actor else None, recorded_at=utcnow(),
-                             note=note.strip()))
+def _record_stance(
+    session: Session, actor: User | None, contact: Contact, *, previous: Stance | None, note: str
+) -> None:
+    session.add(
+        StanceChange(
+            contact_id=contact.id,
+            stance=contact.stance,
+            previous_stance=previous,
+            recorded_by_id=actor.id if actor else None,
+            recorded_at=utcnow(),
+            note=note.strip(),
+        )
+    )
 
 
 def _snapshot(contact: Contact) -> dict[str, Any]:
     """Return what the change history compares: the fields, methods, tags, holders and external ids."""
     data = snapshot(contact, SCALAR_FIELDS)
     for key, kind in METHOD_FIELDS.items():
-        data[key] = sorted(f"{m.label}: {m.value}" if m.label else m.value for m in contact.methods
-                           if m.kind is kind)
+        data[key] = sorted(f"{m.label}: {m.value}" if m.label else m.value for m in contact.methods if m.kind is kind)
     data["tags"] = sorted(tag.name for tag in contact.tags)
     data["holders"] = sorted(user.name for user in contact.holders)
     data["external_ids"] = sorted(f"{e.scheme}: {e.value}" for e in contact.external_ids)

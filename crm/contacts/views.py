@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 
 from crm import labels
 from crm.auth.access import visible_chapter_ids
+from crm.auth.models import Chapter
 from crm.chapters import queries as chapter_queries
 from crm.contacts import bp, countries, queries, services
 from crm.contacts.display import ACTION_LABELS, change_rows
@@ -46,8 +47,12 @@ def _signed_in() -> None:
 
 @bp.context_processor
 def _helpers() -> dict[str, Any]:
-    return {"country_name": countries.name, "field_labels": LABELS, "action_labels": ACTION_LABELS,
-            "change_rows": change_rows}
+    return {
+        "country_name": countries.name,
+        "field_labels": LABELS,
+        "action_labels": ACTION_LABELS,
+        "change_rows": change_rows,
+    }
 
 
 def commit() -> None:
@@ -70,24 +75,34 @@ def _per_page() -> int:
     return int(current_app.config.get("PAGE_SIZE", 50))
 
 
-def _chapters() -> list[tuple[int, str]]:
-    stmt = chapter_queries.chapters_by_ids(visible_chapter_ids(current_user))
-    return [(chapter.id, chapter.name) for chapter in get_session().scalars(stmt)]
+def _chapters() -> list[Chapter]:
+    return list(get_session().scalars(chapter_queries.chapters_by_ids(visible_chapter_ids(current_user))))
 
 
-def _members(chapters: list[tuple[int, str]]) -> list[tuple[int, str]]:
+def _members(chapters: list[Chapter]) -> list[tuple[int, str]]:
     """Return (user id, name) choices of the chapters' members, naming the chapter when there are several."""
-    names = dict(chapters)
+    names = {chapter.id: chapter.name for chapter in chapters}
     rows = get_session().execute(queries.members(list(names))).all()
     if len(names) == 1:
         return list(dict.fromkeys((user_id, name) for user_id, name, _chapter in rows))
     return [(user_id, f"{name} ({names[chapter_id]})") for user_id, name, chapter_id in rows]
 
 
+def _translated_labels() -> dict[str, dict[str, str]]:
+    """Return the label maps a list row uses, translated once instead of once per row."""
+    return {
+        "stance_labels": {k: str(v) for k, v in labels.STANCES.items()},
+        "contact_kinds": {k: str(v) for k, v in labels.CONTACT_KINDS.items()},
+    }
+
+
 def _list_args(form: ContactFilterForm) -> dict[str, Any]:
     """Return the understood filters as query arguments, for the pager and sort links."""
-    args = {name: form[name].data for name in ("q", "kind", "stance", "holder", "country", "chapter", "tag")
-            if form[name].data and not form[name].errors}
+    args = {
+        name: form[name].data
+        for name in ("q", "kind", "stance", "holder", "country", "chapter", "tag")
+        if form[name].data and not form[name].errors
+    }
     if form.target.data:
         args["target"] = 1
     if form.sort.data != "name" and not form.sort.errors:
@@ -99,34 +114,52 @@ def _list_args(form: ContactFilterForm) -> dict[str, Any]:
 def index() -> ResponseLike:
     """List, search and filter the contacts of the user's chapters."""
     session, chapter_ids, chapters = get_session(), visible_chapter_ids(current_user), _chapters()
-    form = ContactFilterForm(formdata=request.args, chapters=chapters,
-                             holders=[(str(i), n) for i, n in _members(chapters)])
-    filters = form.filters(current_user.id)
-    page = paginate(session, queries.contact_list(chapter_ids, filters), page=page_number(request.args.get("page")),
-                    per_page=_per_page(), count_stmt=queries.contact_count(chapter_ids, filters))
-    return render_template("contacts/index.html", form=form, page=page, args=_list_args(form),
-                           chapter_names=dict(chapters), today=_today())
+    names = {chapter.id: chapter.name for chapter in chapters}
+    holders = [(str(user_id), name) for user_id, name in _members(chapters)]
+    form = ContactFilterForm(formdata=request.args, chapters=list(names.items()), holders=holders)
+    filters, number, per_page = form.filters(current_user.id), page_number(request.args.get("page")), _per_page()
+    page = paginate(
+        session,
+        queries.contact_list(chapter_ids, filters, upto=number * per_page),
+        page=number,
+        per_page=per_page,
+        count_stmt=queries.contact_count(chapter_ids, filters),
+    )
+    return render_template(
+        "contacts/index.html",
+        form=form,
+        page=page,
+        args=_list_args(form),
+        chapter_names=names,
+        today=_today(),
+        **_translated_labels(),
+    )
 
 
 def _contact_form(contact: Contact | None) -> ContactForm:
-    """Build the create form (chapter choice among the visible ones) or the edit form (chapter fixed)."""
+    """Build the create form or the edit form (whose chapter is fixed); choices come in ``_render_form``.
+
+    A valid post needs no choices (the service checks chapter and holders), and a create holds SQLite's
+    write lock for the whole request, so the lists are only loaded for a page that shows them.
+    """
     if contact is not None:
         form = ContactForm(data=contact_form_data(contact))
         del form.chapter_id
-        form.holder_ids.choices = _members([(contact.chapter_id, contact.chapter.name)])
         return form
-    chapters = _chapters()
-    form = ContactForm(chapter_id=chapters[0][0] if len(chapters) == 1 else None)
-    form.chapter_id.choices = [*([(None, _("Choose a chapter"))] if len(chapters) > 1 else []), *chapters]
-    form.holder_ids.choices = _members(chapters)
-    return form
+    visible = visible_chapter_ids(current_user)
+    return ContactForm(chapter_id=visible[0] if len(visible) == 1 else None)
 
 
 def _render_form(form: ContactForm, contact: Contact | None, status: int = 200) -> tuple[str, int]:
+    chapters = [contact.chapter] if contact is not None else _chapters()
+    if contact is None:
+        choose = [(None, _("Choose a chapter"))] if len(chapters) > 1 else []
+        form.chapter_id.choices = [*choose, *((chapter.id, chapter.name) for chapter in chapters)]
+    form.holder_ids.choices = _members(chapters)
+    form.chapter_cadences = {chapter.id: chapter.default_cadence_days for chapter in chapters}
     if request.method == "GET":
         form.add_blank_rows()
-    return render_template("contacts/form.html", form=form, contact=contact,
-                           cadence=services.effective_cadence(contact) if contact else None), status
+    return render_template("contacts/form.html", form=form, contact=contact), status
 
 
 @bp.get("/new")
@@ -141,8 +174,13 @@ def create() -> ResponseLike:
     form = _contact_form(None)
     if form.validate_on_submit():
         try:
-            contact = services.create_contact(get_session(), current_user, chapter_id=form.chapter_id.data,
-                                              stance_note=form.stance_note.data or "", **form.contact_fields())
+            contact = services.create_contact(
+                get_session(),
+                current_user,
+                chapter_id=form.chapter_id.data,
+                stance_note=form.stance_note.data or "",
+                **form.contact_fields(),
+            )
         except Invalid as error:
             add_error(form, error)
         else:
@@ -167,8 +205,12 @@ def _organisation_names(chapter_id: int) -> list[str]:
     if len(rows) > SUGGESTED_ORGANISATIONS:
         return []
     folded = [fold(name) for name, _kind in rows]
-    return list(dict.fromkeys(
-        f"{name} ({labels.ORGANISATION_KINDS[kind]})" if folded.count(fold(name)) > 1 else name for name, kind in rows))
+    return list(
+        dict.fromkeys(
+            f"{name} ({labels.ORGANISATION_KINDS[kind]})" if folded.count(fold(name)) > 1 else name
+            for name, kind in rows
+        )
+    )
 
 
 def _new_organisation_url(name: str | None) -> str | None:
@@ -182,14 +224,18 @@ def _render_show(contact_id: int, *, status: int = 200, **extra: Any) -> tuple[s
     session, chapter_ids = get_session(), visible_chapter_ids(current_user)
     contact = services.get_contact(session, current_user, contact_id, deleted=None, detail=True)
     context = {
-        "contact": contact, "today": _today(), "cadence": services.effective_cadence(contact),
+        "contact": contact,
+        "today": _today(),
+        "cadence": services.effective_cadence(contact),
         "stances": session.scalars(queries.stance_history(contact.id)).all(),
         "listens_to": session.scalars(queries.listens_to(contact.id, chapter_ids)).all(),
         "listened_by": session.scalars(queries.listened_by(contact.id, chapter_ids)).all(),
         "changes": session.scalars(history_of(services.ENTITY, contact.id).limit(CHANGES_SHOWN)).all(),
         "organisation_names": _organisation_names(contact.chapter_id) if contact.deleted_at is None else [],
-        "position_form": PositionForm(formdata=None), "listens_form": ListensToForm(formdata=None),
-        "candidates": [], "position_error": None,
+        "position_form": PositionForm(formdata=None),
+        "listens_form": ListensToForm(formdata=None),
+        "candidates": [],
+        "position_error": None,
         "new_organisation_url": _new_organisation_url(extra.pop("missing_organisation", None)),
     }
     context.update(extra)
@@ -211,8 +257,13 @@ def update(contact_id: int) -> ResponseLike:
     form = _contact_form(contact)
     if form.validate_on_submit():
         try:
-            services.update_contact(session, current_user, contact, stance_note=form.stance_note.data or "",
-                                    **form.contact_fields(submitted=request.form))
+            services.update_contact(
+                session,
+                current_user,
+                contact,
+                stance_note=form.stance_note.data or "",
+                **form.contact_fields(submitted=request.form),
+            )
         except Invalid as error:
             add_error(form, error)
         else:
@@ -236,8 +287,12 @@ def delete(contact_id: int) -> ResponseLike:
 @bp.get("/trash")
 def trash() -> ResponseLike:
     """List the deleted contacts of the user's chapters."""
-    page = paginate(get_session(), queries.trash(visible_chapter_ids(current_user)),
-                    page=page_number(request.args.get("page")), per_page=_per_page())
+    page = paginate(
+        get_session(),
+        queries.trash(visible_chapter_ids(current_user)),
+        page=page_number(request.args.get("page")),
+        per_page=_per_page(),
+    )
     return render_template("contacts/trash.html", page=page)
 
 
@@ -257,8 +312,12 @@ def history(contact_id: int) -> ResponseLike:
     """Show every recorded change of the contact, newest first."""
     session = get_session()
     contact = services.get_contact(session, current_user, contact_id, deleted=None)
-    page = paginate(session, history_of(services.ENTITY, contact.id), page=page_number(request.args.get("page")),
-                    per_page=_per_page())
+    page = paginate(
+        session,
+        history_of(services.ENTITY, contact.id),
+        page=page_number(request.args.get("page")),
+        per_page=_per_page(),
+    )
     return render_template("contacts/history.html", contact=contact, page=page)
 
 
@@ -270,9 +329,15 @@ def add_position(contact_id: int) -> ResponseLike:
     form, missing = PositionForm(), None
     if form.validate_on_submit():
         try:
-            services.add_position(session, current_user, contact, organisation=form.organisation.data or "",
-                                  title=form.title.data or "", start_date=form.start_date.data,
-                                  end_date=form.end_date.data)
+            services.add_position(
+                session,
+                current_user,
+                contact,
+                organisation=form.organisation.data or "",
+                title=form.title.data or "",
+                start_date=form.start_date.data,
+                end_date=form.end_date.data,
+            )
         except Invalid as error:
             add_error(form, error)
             missing = error.name if isinstance(error, OrganisationNotFound) else None
@@ -316,8 +381,9 @@ def add_listens_to(contact_id: int) -> ResponseLike:
     form, candidates = ListensToForm(), []
     if form.validate_on_submit():
         try:
-            services.add_listens_to(session, current_user, contact, trusted=form.trusted.data or "",
-                                    note=form.note.data or "")
+            services.add_listens_to(
+                session, current_user, contact, trusted=form.trusted.data or "", note=form.note.data or ""
+            )
         except Invalid as error:
             add_error(form, error)
             candidates = error.candidates if isinstance(error, AmbiguousContact) else []

@@ -19,7 +19,8 @@ def enqueue(session: Session, *, to: str, name: str, locale: str, context: dict[
     The row is part of the caller's transaction; it is delivered only after that transaction commits.
     """
     with force_locale(locale):
-        subject = render_template(f"email/{name}/subject.txt", **context).strip()
+        # One line: a line break from a chapter or person's name would make the header unsendable.
+        subject = " ".join(render_template(f"email/{name}/subject.txt", **context).split())
         body_text = render_template(f"email/{name}/body.txt", **context)
         body_html = render_template(f"email/{name}/body.html", **context)
     email = OutboundEmail(to_address=to, template=name, subject=subject, body_text=body_text, body_html=body_html)

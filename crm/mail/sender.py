@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from crm.db import database, utcnow
 from crm.mail.models import EmailStatus, OutboundEmail
@@ -69,6 +69,46 @@ def _connect(config: Mapping[str, Any]) -> smtplib.SMTP:
     return smtp
 
 
+def _record(maker: sessionmaker[Session], email_id: int, error: str, permanent: bool) -> bool:
+    """Mark a claimed message sent, or queued again / failed with its error; return whether it was sent."""
+    with maker.begin() as session:
+        row = session.get_one(OutboundEmail, email_id)
+        if not error:
+            row.status, row.sent_at, row.last_error = EmailStatus.SENT, utcnow(), ""
+            return True
+        row.last_error = error
+        gave_up = permanent or row.attempts >= MAX_ATTEMPTS
+        row.status = EmailStatus.FAILED if gave_up else EmailStatus.QUEUED
+        return False
+
+
+class _Connection:
+    """One SMTP connection for a batch, opened on first use and reopened after a failure."""
+
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        self.config = config
+        self.smtp: smtplib.SMTP | None = None
+
+    def send(self, email: OutboundEmail) -> tuple[str, bool]:
+        """Send ``email``; return an error ("" when sent) and whether retrying is pointless."""
+        try:
+            message = _message(email, self.config["MAIL_FROM"])
+        except ValueError as exc:  # e.g. a header with a line break: no retry can send it
+            return f"{type(exc).__name__}: {exc}", True
+        try:
+            self.smtp = self.smtp or _connect(self.config)
+            self.smtp.send_message(message)
+        except (OSError, smtplib.SMTPException) as exc:
+            self.smtp = None
+            return f"{type(exc).__name__}: {exc}", False
+        return "", False
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                self.smtp.quit()
+
+
 def deliver_outbox(app: Flask, ids: Iterable[int] | None = None, limit: int = 100) -> int:
     """Send queued messages (``ids``, or the oldest ``limit``); return how many were sent.
 
@@ -76,8 +116,7 @@ def deliver_outbox(app: Flask, ids: Iterable[int] | None = None, limit: int = 10
     (failed after MAX_ATTEMPTS) in another, so a crash between the two can at worst resend once after
     CLAIM_TIMEOUT, and never loses a message.
     """
-    config = app.config
-    if not smtp_configured(config):
+    if not smtp_configured(app.config):
         return 0
     with app.app_context():
         maker = database(app).write_sessionmaker
@@ -87,29 +126,14 @@ def deliver_outbox(app: Flask, ids: Iterable[int] | None = None, limit: int = 10
             stmt = stmt.where(OutboundEmail.id.in_(list(ids))) if ids is not None else stmt
             candidates = list(session.scalars(stmt.order_by(OutboundEmail.id).limit(limit)))
         sent = 0
-        smtp: smtplib.SMTP | None = None
+        connection = _Connection(app.config)
         try:
             for email_id in candidates:
                 with maker.begin() as session:
                     if not _claim(session, email_id, utcnow()):
                         continue
                     email = session.get_one(OutboundEmail, email_id)
-                error = ""
-                try:
-                    smtp = smtp or _connect(config)
-                    smtp.send_message(_message(email, config["MAIL_FROM"]))
-                except (OSError, smtplib.SMTPException) as exc:
-                    error, smtp = f"{type(exc).__name__}: {exc}", None
-                with maker.begin() as session:
-                    row = session.get_one(OutboundEmail, email_id)
-                    if error:
-                        row.last_error = error
-                        row.status = EmailStatus.FAILED if row.attempts >= MAX_ATTEMPTS else EmailStatus.QUEUED
-                    else:
-                        row.status, row.sent_at, row.last_error = EmailStatus.SENT, utcnow(), ""
-                        sent += 1
+                sent += _record(maker, email_id, *connection.send(email))
         finally:
-            if smtp is not None:
-                with contextlib.suppress(OSError, smtplib.SMTPException):
-                    smtp.quit()
+            connection.close()
     return sent

@@ -27,8 +27,7 @@ def _create(app: Flask, *args: str) -> Result:
 
 
 def test_create_an_administrator(app: Flask, db_session: Session) -> None:
-    result = _create(app, "--email", "Admin@Example.org", "--name", "Ada", "--password", "a long passphrase",
-                     "--admin")
+    result = _create(app, "--email", "Admin@Example.org", "--name", "Ada", "--password", "a long passphrase", "--admin")
 
     assert result.exit_code == 0, result.output
     assert "Created administrator admin@example.org." in result.output
@@ -57,7 +56,8 @@ def test_without_admin_a_plain_user_is_created(app: Flask, db_session: Session) 
 
 def test_prompts_for_missing_values(app: Flask, db_session: Session) -> None:
     result = app.test_cli_runner().invoke(
-        _cli(), ["users", "create", "--admin"],
+        _cli(),
+        ["users", "create", "--admin"],
         input="p@example.org\nPiet\na long passphrase\na long passphrase\n",
     )
     assert result.exit_code == 0, result.output

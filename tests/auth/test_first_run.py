@@ -11,8 +11,12 @@ from sqlalchemy.orm import Session
 from crm.auth.models import User
 from tests.conftest import signed_in
 
-ADMIN = {"name": "Ada Admin", "email": "Ada@Example.org", "password": "a long passphrase",
-         "confirm": "a long passphrase"}
+ADMIN = {
+    "name": "Ada Admin",
+    "email": "Ada@Example.org",
+    "password": "a long passphrase",
+    "confirm": "a long passphrase",
+}
 
 
 def _users(db_session: Session) -> list[User]:
@@ -58,8 +62,12 @@ def test_the_first_run_page_is_gone_when_any_user_exists(client: FlaskClient, us
 
 
 def test_the_first_run_form_checks_its_fields(client: FlaskClient, db_session: Session) -> None:
-    for bad in ({"password": "short", "confirm": "short"}, {"confirm": "something else entirely"},
-                {"email": "not an address"}, {"name": ""}):
+    for bad in (
+        {"password": "short", "confirm": "short"},
+        {"confirm": "something else entirely"},
+        {"email": "not an address"},
+        {"name": ""},
+    ):
         response = client.post("/setup", data=ADMIN | bad)
         assert response.status_code == 400, bad
     assert _users(db_session) == []

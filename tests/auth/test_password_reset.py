@@ -80,9 +80,7 @@ def test_the_link_sets_a_new_password_once(
     assert verify_password(user.password_hash, NEW_PASSWORD)
 
 
-def test_a_reset_ends_every_session(
-    app: Flask, user: Any, outbox: Callable[[], list[Any]]
-) -> None:
+def test_a_reset_ends_every_session(app: Flask, user: Any, outbox: Callable[[], list[Any]]) -> None:
     elsewhere = app.test_client()
     elsewhere.post("/login", data={"email": user.email, "password": PASSWORD, "remember": "y"})
     client = app.test_client()
@@ -91,7 +89,10 @@ def test_a_reset_ends_every_session(
 
 
 def test_the_link_expires(
-    client: FlaskClient, user: Any, outbox: Callable[[], list[Any]], monkeypatch: pytest.MonkeyPatch,
+    client: FlaskClient,
+    user: Any,
+    outbox: Callable[[], list[Any]],
+    monkeypatch: pytest.MonkeyPatch,
     db_session: Session,
 ) -> None:
     link = _reset_link(client, user, outbox)

@@ -76,8 +76,7 @@ def test_sign_out_clears_the_remember_cookie(app: Flask, user: Any) -> None:
 
 
 def _change_password(client: FlaskClient, current: str = PASSWORD, new: str = NEW_PASSWORD) -> Any:
-    return client.post("/settings/password",
-                       data={"current_password": current, "new_password": new, "confirm": new})
+    return client.post("/settings/password", data={"current_password": current, "new_password": new, "confirm": new})
 
 
 def test_changing_the_password_ends_other_sessions_but_keeps_this_one(

@@ -94,8 +94,15 @@ def test_remember_cookie_alone_signs_the_user_in(app: Any, user: Any) -> None:
 
 
 def test_passwords_are_stored_as_argon2id_hashes(client: FlaskClient, db_session: Session) -> None:
-    response = client.post("/setup", data={"name": "Ada", "email": "ada@example.org",
-                                           "password": "a long passphrase", "confirm": "a long passphrase"})
+    response = client.post(
+        "/setup",
+        data={
+            "name": "Ada",
+            "email": "ada@example.org",
+            "password": "a long passphrase",
+            "confirm": "a long passphrase",
+        },
+    )
     assert response.status_code == 302
     stored = db_session.scalar(sa.select(User.password_hash).where(User.email == "ada@example.org"))
     assert stored is not None

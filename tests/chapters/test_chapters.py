@@ -14,8 +14,13 @@ from tests.conftest import Auth
 
 
 def _chapter_form(**fields: Any) -> dict[str, Any]:
-    return {"name": "PauseAI Nederland", "kind": "national", "country": "nl", "parent_id": "",
-            "default_cadence_days": "30"} | fields
+    return {
+        "name": "PauseAI Nederland",
+        "kind": "national",
+        "country": "nl",
+        "parent_id": "",
+        "default_cadence_days": "30",
+    } | fields
 
 
 def _chapter_named(db_session: Session, name: str) -> Chapter | None:
@@ -46,8 +51,9 @@ def test_an_administrator_creates_a_sub_chapter(
     client: FlaskClient, auth: Auth, admin: Any, chapter: Any, db_session: Session
 ) -> None:
     auth.login(admin)
-    response = client.post("/chapters/new", data=_chapter_form(name="PauseAI Amsterdam", kind="local",
-                                                                parent_id=str(chapter.id)))
+    response = client.post(
+        "/chapters/new", data=_chapter_form(name="PauseAI Amsterdam", kind="local", parent_id=str(chapter.id))
+    )
     assert response.status_code == 302
     child = _chapter_named(db_session, "PauseAI Amsterdam")
     assert child is not None
@@ -55,8 +61,9 @@ def test_an_administrator_creates_a_sub_chapter(
     assert child.kind is ChapterKind.LOCAL
 
 
-def test_chapter_names_are_unique(client: FlaskClient, auth: Auth, admin: Any, chapter: Any,
-                                  db_session: Session) -> None:
+def test_chapter_names_are_unique(
+    client: FlaskClient, auth: Auth, admin: Any, chapter: Any, db_session: Session
+) -> None:
     auth.login(admin)
     response = client.post("/chapters/new", data=_chapter_form(name=chapter.name.upper()))
     assert response.status_code == 400
@@ -66,8 +73,15 @@ def test_chapter_names_are_unique(client: FlaskClient, auth: Auth, admin: Any, c
 
 def test_the_form_checks_its_fields(client: FlaskClient, auth: Auth, admin: Any, db_session: Session) -> None:
     auth.login(admin)
-    for bad in ({"name": ""}, {"country": "NLD"}, {"country": "1"}, {"kind": "galactic"},
-                {"default_cadence_days": "0"}, {"default_cadence_days": "soon"}, {"parent_id": "999999"}):
+    for bad in (
+        {"name": ""},
+        {"country": "NLD"},
+        {"country": "1"},
+        {"kind": "galactic"},
+        {"default_cadence_days": "0"},
+        {"default_cadence_days": "soon"},
+        {"parent_id": "999999"},
+    ):
         assert client.post("/chapters/new", data=_chapter_form(**bad)).status_code == 400, bad
     assert db_session.scalar(sa.select(sa.func.count()).select_from(Chapter)) == 0
 
@@ -137,8 +151,9 @@ def test_a_coordinator_edits_the_chapter(
 ) -> None:
     auth.login(coordinator)
     assert client.get(f"/chapters/{chapter.id}/edit").status_code == 200
-    response = client.post(f"/chapters/{chapter.id}/edit",
-                           data=_chapter_form(name="Renamed", country="be", default_cadence_days="14"))
+    response = client.post(
+        f"/chapters/{chapter.id}/edit", data=_chapter_form(name="Renamed", country="be", default_cadence_days="14")
+    )
     assert response.status_code == 302
     db_session.refresh(chapter)
     assert (chapter.name, chapter.country, chapter.default_cadence_days) == ("Renamed", "BE", 14)
@@ -149,8 +164,9 @@ def test_a_coordinator_cannot_move_the_chapter(client: FlaskClient, auth: Auth, 
     coordinator = factories.member_of(chapter, role="coordinator")
     factories.MembershipFactory(user=coordinator, chapter=elsewhere, role=Role.COORDINATOR)
     auth.login(coordinator)
-    response = client.post(f"/chapters/{chapter.id}/edit",
-                           data=_chapter_form(name=chapter.name, parent_id=str(elsewhere.id)))
+    response = client.post(
+        f"/chapters/{chapter.id}/edit", data=_chapter_form(name=chapter.name, parent_id=str(elsewhere.id))
+    )
     assert response.status_code == 403
     db_session.refresh(chapter)
     assert chapter.parent_id is None
@@ -171,8 +187,9 @@ def test_a_chapter_cannot_be_inside_itself(client: FlaskClient, auth: Auth, admi
     national = factories.ChapterFactory()
     local = factories.ChapterFactory(kind=ChapterKind.LOCAL, parent=national)
     auth.login(admin)
-    response = client.post(f"/chapters/{national.id}/edit",
-                           data=_chapter_form(name=national.name, parent_id=str(local.id)))
+    response = client.post(
+        f"/chapters/{national.id}/edit", data=_chapter_form(name=national.name, parent_id=str(local.id))
+    )
     assert response.status_code == 400
     assert "A chapter cannot be inside itself." in response.get_data(as_text=True)
     db_session.refresh(national)

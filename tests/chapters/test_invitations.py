@@ -28,8 +28,9 @@ def _invite(client: FlaskClient, chapter: Any, email: str, role: str = "voluntee
     return client.post(f"/chapters/{chapter.id}/invite", data={"email": email, "role": role})
 
 
-def _invitation_link(client: FlaskClient, chapter: Any, email: str, outbox: Callable[[], list[Any]],
-                     role: str = "volunteer") -> str:
+def _invitation_link(
+    client: FlaskClient, chapter: Any, email: str, outbox: Callable[[], list[Any]], role: str = "volunteer"
+) -> str:
     before = len(outbox())
     assert _invite(client, chapter, email, role).status_code == 302
     rows = outbox()
@@ -40,10 +41,17 @@ def _invitation_link(client: FlaskClient, chapter: Any, email: str, outbox: Call
     return link_in(message.body_text, "/invitation/")
 
 
-def _accept(client: FlaskClient, link: str, *, name: str = "Nina Nieuw", password: str = NEW_PASSWORD,
-            confirm: str | None = None) -> Any:
-    return client.post(link, data={"name": name, "password": password,
-                                   "confirm": password if confirm is None else confirm})
+def _accept(
+    client: FlaskClient,
+    link: str,
+    *,
+    name: str = "Nina Nieuw",
+    password: str = NEW_PASSWORD,
+    confirm: str | None = None,
+) -> Any:
+    return client.post(
+        link, data={"name": name, "password": password, "confirm": password if confirm is None else confirm}
+    )
 
 
 def _membership(db_session: Session, email: str, chapter: Any) -> Membership | None:
@@ -78,15 +86,22 @@ def test_a_coordinator_invites_by_email(
     link = link_in(message.body_text, "/invitation/")
     assert link in message.body_html
     invitation = db_session.scalar(sa.select(Invitation))
-    assert (invitation.email, invitation.role, invitation.chapter_id) == ("nina@example.org", Role.VOLUNTEER,
-                                                                          chapter.id)
+    assert (invitation.email, invitation.role, invitation.chapter_id) == (
+        "nina@example.org",
+        Role.VOLUNTEER,
+        chapter.id,
+    )
     page = client.get(f"/chapters/{chapter.id}").get_data(as_text=True)
     assert "Invitation sent to Nina@Example.org." in page
     assert "nina@example.org" in page  # listed under open invitations
 
 
 def test_accepting_creates_the_user_with_the_role_and_signs_them_in(
-    app: Flask, client: FlaskClient, inviter: Any, chapter: Any, outbox: Callable[[], list[Any]],
+    app: Flask,
+    client: FlaskClient,
+    inviter: Any,
+    chapter: Any,
+    outbox: Callable[[], list[Any]],
     db_session: Session,
 ) -> None:
     link = _invitation_link(client, chapter, "nina@example.org", outbox, role="coordinator")
@@ -120,7 +135,11 @@ def test_the_new_member_can_sign_in_with_the_password(
 
 
 def test_the_link_works_once(
-    app: Flask, client: FlaskClient, inviter: Any, chapter: Any, outbox: Callable[[], list[Any]],
+    app: Flask,
+    client: FlaskClient,
+    inviter: Any,
+    chapter: Any,
+    outbox: Callable[[], list[Any]],
     db_session: Session,
 ) -> None:
     link = _invitation_link(client, chapter, "nina@example.org", outbox)
@@ -137,8 +156,13 @@ def test_the_link_works_once(
 
 
 def test_the_link_expires(
-    app: Flask, client: FlaskClient, inviter: Any, chapter: Any, outbox: Callable[[], list[Any]],
-    monkeypatch: pytest.MonkeyPatch, db_session: Session,
+    app: Flask,
+    client: FlaskClient,
+    inviter: Any,
+    chapter: Any,
+    outbox: Callable[[], list[Any]],
+    monkeypatch: pytest.MonkeyPatch,
+    db_session: Session,
 ) -> None:
     link = _invitation_link(client, chapter, "nina@example.org", outbox)
     days = app.config["INVITATION_MAX_AGE_DAYS"]
@@ -154,7 +178,11 @@ def test_the_link_expires(
 
 
 def test_a_forged_link_gives_the_invalid_link_page(
-    app: Flask, client: FlaskClient, inviter: Any, chapter: Any, outbox: Callable[[], list[Any]],
+    app: Flask,
+    client: FlaskClient,
+    inviter: Any,
+    chapter: Any,
+    outbox: Callable[[], list[Any]],
     db_session: Session,
 ) -> None:
     token = _invitation_link(client, chapter, "nina@example.org", outbox).rsplit("/", 1)[1]
@@ -171,7 +199,11 @@ def test_a_forged_link_gives_the_invalid_link_page(
 
 
 def test_a_new_invitee_must_choose_a_good_password(
-    app: Flask, client: FlaskClient, inviter: Any, chapter: Any, outbox: Callable[[], list[Any]],
+    app: Flask,
+    client: FlaskClient,
+    inviter: Any,
+    chapter: Any,
+    outbox: Callable[[], list[Any]],
     db_session: Session,
 ) -> None:
     link = _invitation_link(client, chapter, "nina@example.org", outbox)
@@ -185,7 +217,11 @@ def test_a_new_invitee_must_choose_a_good_password(
 
 
 def test_an_existing_account_confirms_its_password_and_joins(
-    app: Flask, client: FlaskClient, inviter: Any, chapter: Any, outbox: Callable[[], list[Any]],
+    app: Flask,
+    client: FlaskClient,
+    inviter: Any,
+    chapter: Any,
+    outbox: Callable[[], list[Any]],
     db_session: Session,
 ) -> None:
     elsewhere = factories.ChapterFactory()
@@ -214,7 +250,12 @@ def test_an_existing_account_confirms_its_password_and_joins(
 
 
 def test_inviting_an_existing_member_as_coordinator_promotes_them(
-    app: Flask, client: FlaskClient, inviter: Any, chapter: Any, user: Any, outbox: Callable[[], list[Any]],
+    app: Flask,
+    client: FlaskClient,
+    inviter: Any,
+    chapter: Any,
+    user: Any,
+    outbox: Callable[[], list[Any]],
     db_session: Session,
 ) -> None:
     link = _invitation_link(client, chapter, user.email, outbox, role="coordinator")
@@ -253,7 +294,11 @@ def test_a_coordinator_of_a_parent_invites_to_a_sub_chapter(
 
 
 def test_volunteers_cannot_invite(
-    client: FlaskClient, auth: Auth, user: Any, chapter: Any, outbox: Callable[[], list[Any]],
+    client: FlaskClient,
+    auth: Auth,
+    user: Any,
+    chapter: Any,
+    outbox: Callable[[], list[Any]],
     db_session: Session,
 ) -> None:
     auth.login(user)

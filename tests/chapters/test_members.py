@@ -154,8 +154,11 @@ def test_volunteers_cannot_change_or_remove_members(
     auth.login(user)
     assert "Role of" not in client.get(f"/chapters/{chapter.id}").get_data(as_text=True)
     own = _membership_of(db_session, user, chapter)
-    for membership in (own, _membership_of(db_session, other, chapter),
-                       _membership_of(db_session, coordinator, chapter)):
+    for membership in (
+        own,
+        _membership_of(db_session, other, chapter),
+        _membership_of(db_session, coordinator, chapter),
+    ):
         assert _set_role(client, membership, "coordinator").status_code == 403
         assert _remove(client, membership).status_code == 403
     assert _membership_of(db_session, user, chapter).role is Role.VOLUNTEER

@@ -1,4 +1,4 @@
-"""A live server on its own database, a real SMTP server and a Chromium browser driven by Playwright."""
+"""A live server on its own database, a real SMTP server (``smtp_server``) and Chromium driven by Playwright."""
 
 from __future__ import annotations
 
@@ -54,29 +54,24 @@ def browser(chromium_path: str) -> Iterator[Any]:
 
 
 @pytest.fixture
-def smtp_sink() -> Iterator[tuple[SmtpSink, int]]:
-    from aiosmtpd.controller import Controller
-
-    sink = SmtpSink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield sink, controller.port
-    controller.stop()
-
-
-@pytest.fixture
-def live_server(db_kind: str, tmp_path: Path, smtp_sink: tuple[SmtpSink, int]) -> Iterator[LiveServer]:
+def live_server(db_kind: str, tmp_path: Path, smtp_server: Any) -> Iterator[LiveServer]:
     """Serve a fresh app on 127.0.0.1 and a free port, on a database migrated for this test alone."""
     url, drop = new_database(db_kind, tmp_path)
     upgrade(url)
-    sink, smtp_port = smtp_sink
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    app = create_app({
-        "ENV_NAME": "testing", "WTF_CSRF_ENABLED": True, "DATABASE_URL": url, "BASE_URL": base_url,
-        "SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_port, "MAIL_FROM": "Lobby CRM <crm@example.org>",
-    })
-    live = LiveServer(url=base_url, app=app, smtp=sink)
+    app = create_app(
+        {
+            "ENV_NAME": "testing",
+            "WTF_CSRF_ENABLED": True,
+            "DATABASE_URL": url,
+            "BASE_URL": base_url,
+            "SMTP_HOST": smtp_server.hostname,
+            "SMTP_PORT": smtp_server.port,
+            "MAIL_FROM": "Lobby CRM <crm@example.org>",
+        }
+    )
+    live = LiveServer(url=base_url, app=app, smtp=smtp_server.handler)
 
     def record(_sender: Flask, exception: BaseException, **_extra: Any) -> None:
         live.errors.append(exception)

@@ -25,9 +25,13 @@ from tests.conftest import free_port, new_database
 def _queue(app: Flask, to: str = "nina@example.org", name: str = "Nina") -> int:
     """Write one password-reset message to the outbox and commit it, as a request would."""
     with app.test_request_context(method="POST"), database(app).write_sessionmaker.begin() as session:
-        email = messages.enqueue(session, to=to, name="password-reset", locale="en",
-                                 context=messages.password_reset(name=name, url="http://crm.test/reset/abc",
-                                                                 hours=24))
+        email = messages.enqueue(
+            session,
+            to=to,
+            name="password-reset",
+            locale="en",
+            context=messages.password_reset(name=name, url="http://crm.test/reset/abc", hours=24),
+        )
         session.flush()  # the id names the row to deliver
         return email.id
 
@@ -37,9 +41,7 @@ def _row(db_session: Session, email_id: int) -> OutboundEmail:
     return db_session.get_one(OutboundEmail, email_id)
 
 
-def test_a_message_arrives_with_subject_text_and_html(
-    smtp_app: Flask, smtp_server: Any, db_session: Session
-) -> None:
+def test_a_message_arrives_with_subject_text_and_html(smtp_app: Flask, smtp_server: Any, db_session: Session) -> None:
     email_id = _queue(smtp_app)
 
     assert deliver_outbox(smtp_app) == 1
@@ -80,9 +82,7 @@ def test_a_message_is_never_sent_twice(smtp_app: Flask, smtp_server: Any, db_ses
     assert _row(db_session, email_id).attempts == 1
 
 
-def test_a_message_another_worker_claimed_is_left_alone(
-    smtp_app: Flask, smtp_server: Any, db_session: Session
-) -> None:
+def test_a_message_another_worker_claimed_is_left_alone(smtp_app: Flask, smtp_server: Any, db_session: Session) -> None:
     email_id = _queue(smtp_app)
     with database(smtp_app).write_sessionmaker.begin() as worker_one:
         assert sender._claim(worker_one, email_id, utcnow())  # worker one is mid-send
@@ -165,13 +165,16 @@ def test_a_request_delivers_its_mail_after_the_response(
     assert row.status is EmailStatus.SENT
 
 
-def test_mail_of_a_failed_request_is_never_sent(
-    smtp_app: Flask, smtp_server: Any, db_session: Session
-) -> None:
+def test_mail_of_a_failed_request_is_never_sent(smtp_app: Flask, smtp_server: Any, db_session: Session) -> None:
     """Enqueued in a transaction that rolls back: no row, no message."""
     with smtp_app.test_request_context(method="POST"), database(smtp_app).write_sessionmaker() as session:
-        messages.enqueue(session, to="x@example.org", name="password-reset", locale="en",
-                         context=messages.password_reset(name="X", url="http://crm.test/r", hours=1))
+        messages.enqueue(
+            session,
+            to="x@example.org",
+            name="password-reset",
+            locale="en",
+            context=messages.password_reset(name="X", url="http://crm.test/r", hours=1),
+        )
         session.rollback()
     assert deliver_outbox(smtp_app) == 0
     assert smtp_server.handler.messages == []
@@ -204,8 +207,13 @@ def _racing_claims(monkeypatch: pytest.MonkeyPatch, workers: int) -> threading.B
 def test_two_workers_claiming_the_same_row_send_it_once(
     own_database: str, smtp_server: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    config = {"ENV_NAME": "testing", "DATABASE_URL": own_database, "SERVER_NAME": "crm.test",
-              "SMTP_HOST": smtp_server.hostname, "SMTP_PORT": smtp_server.port}
+    config = {
+        "ENV_NAME": "testing",
+        "DATABASE_URL": own_database,
+        "SERVER_NAME": "crm.test",
+        "SMTP_HOST": smtp_server.hostname,
+        "SMTP_PORT": smtp_server.port,
+    }
     first, second = create_app(config), create_app(config)  # two processes' worth of engines
     email_id = _queue(first)
     _racing_claims(monkeypatch, 2)
@@ -218,6 +226,7 @@ def test_two_workers_claiming_the_same_row_send_it_once(
                 results.append(deliver_outbox(app))
             except BaseException as error:  # reported by the main thread
                 errors.append(error)
+
         return run
 
     threads = [threading.Thread(target=work(app)) for app in (first, second)]
@@ -234,3 +243,43 @@ def test_two_workers_claiming_the_same_row_send_it_once(
         assert (row.status, row.attempts) == (EmailStatus.SENT, 1)
     for app in (first, second):
         database(app).engine.dispose()
+
+
+def test_a_message_that_can_never_be_sent_fails_without_stopping_the_others(
+    smtp_app: Flask, smtp_server: Any, db_session: Session
+) -> None:
+    poison = OutboundEmail(
+        to_address="x@example.org", template="invitation", subject="Hi\nBcc: y@example.org", body_text="x"
+    )
+    db_session.add(poison)
+    db_session.flush()
+    good = _queue(smtp_app)
+
+    assert deliver_outbox(smtp_app) == 1
+
+    assert [m["To"] for m in smtp_server.handler.wait_for(1)] == ["nina@example.org"]
+    row = _row(db_session, poison.id)
+    assert row.status is EmailStatus.FAILED  # not retried: it would fail the same way forever
+    assert "ValueError" in row.last_error
+    assert _row(db_session, good).status is EmailStatus.SENT
+
+
+def test_a_line_break_in_a_name_does_not_reach_the_subject(
+    smtp_app: Flask, smtp_server: Any, db_session: Session
+) -> None:
+    with smtp_app.test_request_context(method="POST"), database(smtp_app).write_sessionmaker.begin() as session:
+        email = messages.enqueue(
+            session,
+            to="nina@example.org",
+            name="invitation",
+            locale="en",
+            context=messages.invitation(
+                chapter_name="PauseAI\r\nBcc: evil@example.org", inviter_name="Ada", url="http://crm.test/i", days=7
+            ),
+        )
+    assert "\n" not in email.subject
+    assert deliver_outbox(smtp_app) == 1
+    (message,) = smtp_server.handler.wait_for(1)
+    assert message["Bcc"] is None
+    assert message.envelope_rcpt_tos == ["nina@example.org"]
+    assert message["Subject"] == "You are invited to join PauseAI Bcc: evil@example.org on Lobby CRM"

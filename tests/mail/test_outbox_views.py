@@ -48,7 +48,8 @@ def test_the_outbox_shows_one_message_with_its_link(
     assert user.email in page
     assert "Reset your Lobby CRM password" in page
     link = link_in(email.body_text, "/reset/")
-    assert f'href="http://127.0.0.1:5000{link}"' in page  # clickable, so a newcomer without SMTP can follow it
+    base = app.config["BASE_URL"].rstrip("/")
+    assert f'href="{base}{link}"' in page  # clickable, so a newcomer without SMTP can follow it
 
 
 def test_an_empty_outbox(client: FlaskClient, auth: Auth, admin: Any) -> None:
@@ -61,9 +62,7 @@ def test_an_unknown_message_is_404(client: FlaskClient, auth: Auth, admin: Any) 
     assert client.get("/outbox/987654").status_code == 404
 
 
-def test_the_outbox_is_paginated(
-    app: Any, client: FlaskClient, auth: Auth, admin: Any, user: Any
-) -> None:
+def test_the_outbox_is_paginated(app: Any, client: FlaskClient, auth: Auth, admin: Any, user: Any) -> None:
     app.config["PAGE_SIZE"] = 2
     anonymous = app.test_client()
     for _ in range(3):
