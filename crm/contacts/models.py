@@ -111,7 +111,13 @@ class Tag(Base):
 class Contact(Base):
     __tablename__ = "contacts"
     __table_args__ = (
-        sa.Index("ix_contacts_chapter_id_sort_name", "chapter_id", "sort_name"),
+        # Lists filter on chapter and "not in the trash" and sort by name: these let SQLite and PostgreSQL count
+        # and page from the index alone (the most used filter, kind, gets its own).
+        sa.Index("ix_contacts_chapter_id_deleted_at_sort_name", "chapter_id", "deleted_at", "sort_name"),
+        sa.Index("ix_contacts_chapter_id_deleted_at_kind_sort_name", "chapter_id", "deleted_at", "kind", "sort_name"),
+        sa.Index(
+            "ix_contacts_chapter_id_deleted_at_is_target_stance", "chapter_id", "deleted_at", "is_target", "stance"
+        ),
         sa.Index("ix_contacts_chapter_id_updated_at", "chapter_id", "updated_at"),
         sa.CheckConstraint("priority IS NULL OR (priority BETWEEN 1 AND 5)", name="priority_range"),
         sa.CheckConstraint("cadence_days IS NULL OR cadence_days > 0", name="cadence_positive"),
@@ -126,10 +132,10 @@ class Contact(Base):
     display_name: Mapped[str] = mapped_column(sa.String(300))
     # Lower-cased, accent-free "family given" for sorting; maintained by the contacts service.
     sort_name: Mapped[str] = mapped_column(sa.String(300))
-    kind: Mapped[ContactKind] = mapped_column(str_enum(ContactKind), index=True)
+    kind: Mapped[ContactKind] = mapped_column(str_enum(ContactKind))
     country: Mapped[str | None] = mapped_column(sa.String(2))
     constituency: Mapped[str | None] = mapped_column(sa.String(200))
-    stance: Mapped[Stance] = mapped_column(str_enum(Stance), default=Stance.UNKNOWN, index=True)
+    stance: Mapped[Stance] = mapped_column(str_enum(Stance), default=Stance.UNKNOWN)
     is_target: Mapped[flag_false]
     priority: Mapped[int | None] = mapped_column(sa.SmallInteger)
     goals: Mapped[text]

@@ -1,8 +1,8 @@
 """create core tables: accounts, chapters, contacts, organisations, history, outbox
 
-Revision ID: b79bd8cead04
+Revision ID: 9e82ba48dfc1
 Revises:
-Create Date: 2026-11-25 12:22:34.656596
+Create Date: 2026-11-25 13:06:36.409613
 
 Migrations must be fast and backward-compatible with the code that runs before them: add nullable columns or
 columns with server defaults, backfill in batches, and drop things only in a later release.
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "b79bd8cead04"
+revision: str = "9e82ba48dfc1"
 down_revision: str | Sequence[str] | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -201,10 +201,20 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_contacts")),
     )
     with op.batch_alter_table("contacts", schema=None) as batch_op:
-        batch_op.create_index("ix_contacts_chapter_id_sort_name", ["chapter_id", "sort_name"], unique=False)
+        batch_op.create_index(
+            "ix_contacts_chapter_id_deleted_at_is_target_stance",
+            ["chapter_id", "deleted_at", "is_target", "stance"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_contacts_chapter_id_deleted_at_kind_sort_name",
+            ["chapter_id", "deleted_at", "kind", "sort_name"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_contacts_chapter_id_deleted_at_sort_name", ["chapter_id", "deleted_at", "sort_name"], unique=False
+        )
         batch_op.create_index("ix_contacts_chapter_id_updated_at", ["chapter_id", "updated_at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_contacts_kind"), ["kind"], unique=False)
-        batch_op.create_index(batch_op.f("ix_contacts_stance"), ["stance"], unique=False)
 
     op.create_table(
         "invitations",
@@ -538,10 +548,10 @@ def downgrade() -> None:
 
     op.drop_table("invitations")
     with op.batch_alter_table("contacts", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_contacts_stance"))
-        batch_op.drop_index(batch_op.f("ix_contacts_kind"))
         batch_op.drop_index("ix_contacts_chapter_id_updated_at")
-        batch_op.drop_index("ix_contacts_chapter_id_sort_name")
+        batch_op.drop_index("ix_contacts_chapter_id_deleted_at_sort_name")
+        batch_op.drop_index("ix_contacts_chapter_id_deleted_at_kind_sort_name")
+        batch_op.drop_index("ix_contacts_chapter_id_deleted_at_is_target_stance")
 
     op.drop_table("contacts")
     with op.batch_alter_table("changes", schema=None) as batch_op:
