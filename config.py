@@ -33,6 +33,7 @@ class Config:
     DEFAULT_LANGUAGE = "en"
     DEFAULT_TIMEZONE = "Europe/Amsterdam"
     PAGE_SIZE = 50
+    PROXY_FIX = False
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
     LOGIN_MAX_FAILURES_PER_ADDRESS = 20
     LOGIN_FAILURE_WINDOW_MINUTES = 15
@@ -66,8 +67,6 @@ class Config:
             raw = environ.get(f"CRM_{suffix}")
             if raw is not None and raw != "":
                 settings[attribute] = convert(raw)
-        settings["SESSION_COOKIE_SECURE"] = str(settings["BASE_URL"]).startswith("https://")
-        settings["REMEMBER_COOKIE_SECURE"] = settings["SESSION_COOKIE_SECURE"]
         return settings
 
 

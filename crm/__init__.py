@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, config_class
 
@@ -20,6 +21,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_web(app)
+    if app.config.get("PROXY_FIX"):
+        # Behind one reverse proxy: trust its X-Forwarded-For/-Proto, so sign-in throttling counts real addresses.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     return app
 
 
@@ -35,7 +39,10 @@ def load_config(app: Flask, overrides: Mapping[str, Any]) -> None:
         if app.config["ENV_NAME"] == "production":
             raise RuntimeError("CRM_SECRET_KEY must be set in production (a long random string).")
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+    secure = str(app.config["BASE_URL"]).startswith("https://")
     app.config.update(
+        SESSION_COOKIE_SECURE=secure,
+        REMEMBER_COOKIE_SECURE=secure,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_HTTPONLY=True,

@@ -20,7 +20,20 @@ def test_environment_overrides_defaults() -> None:
                             "CRM_BASE_URL": "https://crm.example.org"})
     assert settings["SMTP_HOST"] == "mail.example.org"
     assert settings["SMTP_PORT"] == 2525
-    assert settings["SESSION_COOKIE_SECURE"] is True
+    assert settings["BASE_URL"] == "https://crm.example.org"
+
+
+def test_https_base_url_makes_cookies_secure(database_url: str) -> None:
+    app = create_app({"ENV_NAME": "testing", "DATABASE_URL": database_url, "BASE_URL": "https://crm.example.org"})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+
+
+def test_proxy_fix_is_installed_only_when_asked(database_url: str) -> None:
+    plain = create_app({"ENV_NAME": "testing", "DATABASE_URL": database_url})
+    proxied = create_app({"ENV_NAME": "testing", "DATABASE_URL": database_url, "PROXY_FIX": True})
+    assert type(plain.wsgi_app).__name__ == "method"
+    assert type(proxied.wsgi_app).__name__ == "ProxyFix"
 
 
 def test_production_without_secret_key_is_a_clear_error(tmp_path: Path) -> None:

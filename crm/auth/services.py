@@ -15,7 +15,7 @@ from crm.auth.models import LoginFailure, User, new_session_token
 from crm.auth.passwords import MIN_LENGTH, hash_password, needs_rehash, verify_password
 from crm.auth.tokens import fingerprint, make_token, read_token
 from crm.db import utcnow
-from crm.errors import DomainError, Invalid
+from crm.errors import DomainError, Invalid, NotFound
 from crm.mail import messages
 
 
@@ -56,6 +56,16 @@ def create_user(session: Session, *, email: str, name: str, password: str, is_ad
     user = User(email=email, name=name.strip(), password_hash=hash_password(password), is_admin=is_admin)
     session.add(user)
     return user
+
+
+def create_first_admin(session: Session, *, email: str, name: str, password: str) -> User:
+    """Create the first administrator; raise NotFound once any account exists, also when two try at once."""
+    if session.get_bind().dialect.name == "postgresql":
+        # SQLite write transactions already run one at a time (BEGIN IMMEDIATE); PostgreSQL needs the lock.
+        session.execute(sa.text("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE"))
+    if has_users(session):
+        raise NotFound
+    return create_user(session, email=email, name=name, password=password, is_admin=True)
 
 
 def _failures(session: Session, kind: str, key: str, since: dt.datetime) -> int:

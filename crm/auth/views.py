@@ -84,8 +84,8 @@ def first_run_post() -> ResponseLike:
     form = FirstRunForm()
     if form.validate_on_submit():
         try:
-            user = services.create_user(session, email=form.email.data or "", name=form.name.data or "",
-                                        password=form.password.data or "", is_admin=True)
+            user = services.create_first_admin(session, email=form.email.data or "", name=form.name.data or "",
+                                               password=form.password.data or "")
         except Invalid as error:
             add_error(form, error)
         else:
@@ -163,8 +163,13 @@ def accept_invitation_post(token: str) -> ResponseLike:
         try:
             user = chapter_services.accept_invitation(session, invitation, name=form.name.data or "",
                                                       password=form.password.data or "",
-                                                      confirm=form.confirm.data)
+                                                      confirm=form.confirm.data,
+                                                      address=request.remote_addr or "unknown")
+        except services.Throttled as error:
+            commit()  # a failed password check counts towards throttling, as at sign-in
+            form.form_errors.append(str(error))
         except Invalid as error:
+            commit()
             add_error(form, error)
         else:
             commit()

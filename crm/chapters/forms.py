@@ -7,10 +7,9 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Regexp
 
+from crm import labels  # a module, not its names: crm.labels imports models whose packages import us
 from crm.auth.models import Role
 from crm.forms import optional_int
-from crm.labels import CHAPTER_KINDS as KIND_LABELS
-from crm.labels import ROLES as ROLE_LABELS
 
 
 class ChapterForm(FlaskForm):
@@ -28,7 +27,7 @@ class ChapterForm(FlaskForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         # Choices set here, not in the field's constructor: WTForms 3.3 deprecates tuples passed there.
-        self.kind.choices = list(KIND_LABELS.items())
+        self.kind.choices = list(labels.CHAPTER_KINDS.items())
 
 
 class InviteForm(FlaskForm):
@@ -38,7 +37,7 @@ class InviteForm(FlaskForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.role.choices = list(ROLE_LABELS.items())
+        self.role.choices = list(labels.ROLES.items())
 
 
 class RoleForm(FlaskForm):
@@ -47,4 +46,4 @@ class RoleForm(FlaskForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.role.choices = list(ROLE_LABELS.items())
+        self.role.choices = list(labels.ROLES.items())

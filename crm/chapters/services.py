@@ -9,8 +9,7 @@ from sqlalchemy.orm import Session
 
 from crm.auth.access import check_coordinator
 from crm.auth.models import Chapter, ChapterKind, Invitation, Membership, Role, User
-from crm.auth.passwords import verify_password
-from crm.auth.services import normalize_email, set_password
+from crm.auth.services import normalize_email, set_password, sign_in
 from crm.auth.tokens import make_token, read_token
 from crm.db import utcnow
 from crm.errors import Forbidden, Invalid, NotFound
@@ -99,7 +98,7 @@ def _join(session: Session, invitation: Invitation, user: User) -> None:
 
 
 def accept_invitation(
-    session: Session, invitation: Invitation, *, name: str, password: str, confirm: str | None
+    session: Session, invitation: Invitation, *, name: str, password: str, confirm: str | None, address: str
 ) -> User:
     """Accept an invitation: a new invitee sets name and password, an existing one confirms theirs."""
     user = session.scalar(sa.select(User).where(User.email == invitation.email))
@@ -110,8 +109,12 @@ def accept_invitation(
         set_password(session, user, password)
         session.add(user)
         session.flush()  # the membership needs the user's id
-    elif not verify_password(user.password_hash, password):
-        raise Invalid(_("This address already has an account: enter its password."), field="password")
+    else:
+        # The same check as signing in: throttled, and only for an active account.
+        try:
+            sign_in(session, email=user.email, password=password, address=address)
+        except Invalid:
+            raise Invalid(_("This address already has an account: enter its password."), field="password") from None
     _join(session, invitation, user)
     return user
 
