@@ -9,7 +9,6 @@ from flask import Flask, Response, abort, current_app, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
 from crm.i18n import LANGUAGES
-from crm.labels import TEMPLATE_GLOBALS
 from crm.text import render_markdown
 
 CONTENT_SECURITY_POLICY = (
@@ -73,6 +72,9 @@ def _security_headers(response: Response) -> Response:
 
 def init_web(app: Flask) -> None:
     """Install security headers, input guards and template filters."""
+    # Imported here: crm.labels imports the models, whose packages import views that import this module.
+    from crm.labels import TEMPLATE_GLOBALS
+
     app.url_value_preprocessor(_reject_out_of_range_ids)
     app.before_request(_reject_nul_characters)
     app.after_request(_security_headers)

@@ -88,6 +88,19 @@ def _members(chapters: list[Chapter]) -> list[tuple[int, str]]:
     return [(user_id, f"{name} ({names[chapter_id]})") for user_id, name, chapter_id in rows]
 
 
+def _row_extras(contact_ids: list[int]) -> dict[str, dict[int, list[Any]]]:
+    """Return the current positions and the tags of the listed contacts, by contact id."""
+    positions: dict[int, list[Any]] = {}
+    tags: dict[int, list[Any]] = {}
+    if contact_ids:
+        session = get_session()
+        for row in session.execute(queries.row_positions(contact_ids, _today())):
+            positions.setdefault(row.contact_id, []).append(row)
+        for row in session.execute(queries.row_tags(contact_ids)):
+            tags.setdefault(row.contact_id, []).append(row.name)
+    return {"positions": positions, "tags": tags}
+
+
 def _translated_labels() -> dict[str, dict[str, str]]:
     """Return the label maps a list row uses, translated once instead of once per row."""
     return {
@@ -131,7 +144,7 @@ def index() -> ResponseLike:
         page=page,
         args=_list_args(form),
         chapter_names=names,
-        today=_today(),
+        **_row_extras([contact.id for contact in page.items]),
         **_translated_labels(),
     )
 

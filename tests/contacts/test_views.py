@@ -16,7 +16,7 @@ from crm.contacts import services
 from crm.contacts.models import Contact, ListensTo, Position, Stance, StanceChange, Tag
 from crm.history.models import Action, Change
 from tests.contacts.conftest import make_contact
-from tests.factories import ContactFactory, OrganisationFactory, PositionFactory, UserFactory
+from tests.factories import ChapterFactory, ContactFactory, OrganisationFactory, PositionFactory, UserFactory
 
 pytestmark = pytest.mark.usefixtures("signed_in")
 
@@ -248,6 +248,16 @@ def test_create_refusals_show_beside_the_field(
     assert 'class="error"' in body
     assert _contacts(db_session) == []
     assert _count(db_session, Tag) == 0
+
+
+def test_create_checks_chapter_and_holders(
+    client: FlaskClient, db_session: Session, stranger: Any, other_chapter: Any
+) -> None:
+    response = client.post("/contacts/new", data=_form(holder_ids=[str(stranger.id)]))
+    assert response.status_code == 400
+    assert "Only members of the contact" in _body(response)
+    assert client.post("/contacts/new", data=_form(chapter_id=str(other_chapter.id))).status_code == 404
+    assert _contacts(db_session) == []
 
 
 def test_duplicate_external_id_is_a_message_not_an_error(
@@ -597,3 +607,21 @@ def test_a_user_without_chapter_gets_empty_pages(client: FlaskClient, auth: Any,
     auth.login(UserFactory())
     assert "0 contacts" in _body(client.get("/contacts/"))
     assert "not in a chapter" in _body(client.get("/contacts/new"))
+
+
+def test_several_chapters_choose_one(
+    client: FlaskClient, auth: Any, db_session: Session, chapter: Any, coordinator: Any
+) -> None:
+    local = ChapterFactory(parent=chapter, name="Local Branch")
+    auth.logout()
+    auth.login(coordinator)
+    body = _body(client.get("/contacts/new"))
+    assert '<select id="chapter_id" name="chapter_id">' in body
+    assert "Local Branch" in body
+    response = client.post("/contacts/new", data=_form())
+    assert response.status_code == 400
+    assert "Choose a chapter." in _body(response)
+    assert client.post("/contacts/new", data=_form(chapter_id=str(local.id))).status_code == 302
+    [contact] = _contacts(db_session)
+    assert contact.chapter_id == local.id
+    assert "Local Branch" in _body(client.get("/contacts/"))  # the chapter column
