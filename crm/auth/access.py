@@ -14,10 +14,10 @@ import sqlalchemy as sa
 from flask import Flask, g
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from crm.auth.models import Chapter, Role, User
-from crm.db import get_session
+from crm.db import database, get_session
 from crm.errors import Forbidden, NotFound
 from crm.extensions import login_manager
 
@@ -34,9 +34,16 @@ def init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def _load_user(token: str) -> User | None:
-        return get_session().scalar(
-            sa.select(User).where(User.session_token == token, User.is_active.is_(True))
+        # A short read session of its own, with the memberships in the same statement: on SQLite a POST's
+        # write transaction (which holds the database's write lock) then starts at the view's first query,
+        # not here. The user is detached afterwards; services that change it add it to their session.
+        stmt = (
+            sa.select(User)
+            .options(joinedload(User.memberships))
+            .where(User.session_token == token, User.is_active.is_(True))
         )
+        with database().sessionmaker() as session:
+            return session.scalars(stmt).unique().first()
 
 
 def _all_chapters(session: Session) -> list[tuple[int, int | None]]:

@@ -107,12 +107,14 @@ def sign_in(session: Session, *, email: str, password: str, address: str) -> Use
 
 def sign_out(session: Session, user: User) -> None:
     """End every session of ``user``, on every device, including copied cookies."""
+    session.add(user)
     user.session_token = new_session_token()
 
 
 def set_password(session: Session, user: User, password: str, field: str = "password") -> None:
     """Set a new password and end every other session."""
     check_password_rules(password, field)
+    session.add(user)
     user.password_hash = hash_password(password)
     user.session_token = new_session_token()
 
@@ -126,6 +128,7 @@ def change_password(session: Session, user: User, *, current: str, new: str) -> 
 
 def update_settings(session: Session, user: User, *, name: str, language: str | None, timezone: str | None) -> None:
     """Update a user's own name, language and time zone."""
+    session.add(user)
     user.name = name.strip()
     user.language = language or None
     user.timezone = timezone or None
