@@ -1,6 +1,6 @@
 """Read queries for contacts: the filtered list, one contact, and the pieces of its page.
 
-Every query takes the chapter ids the reader may see (``crm.auth.access.visible_chapter_ids``) or the user,
+Every query takes the chapter ids the reader may see (``crm.auth.access.visible_chapter_ids``),
 so nothing outside those chapters is ever selected.
 """
 
@@ -31,7 +31,6 @@ from crm.contacts.models import (
 )
 from crm.contacts.search import MAX_TERM, matching
 
-SORTS = ("name", "-name", "updated", "created")
 MERGE_ROWS = 1000
 
 
@@ -156,6 +155,11 @@ def contact_list(
             Contact.country,
         )
     )
+
+
+def with_total(stmt: sa.Select[tuple[Contact]]) -> sa.Select[tuple[Contact, int]]:
+    """Add the number of rows the whole list has (before LIMIT) to each row of ``stmt``."""
+    return stmt.add_columns(sa.func.count().over().label("total"))
 
 
 def row_positions(contact_ids: Sequence[int], today: dt.date) -> sa.Select[tuple[int, str, str, OrganisationKind]]:
@@ -288,11 +292,4 @@ def members(chapter_ids: Sequence[int]) -> sa.Select[tuple[int, str, int]]:
         .join(Membership, Membership.user_id == User.id)
         .where(in_chapters(Membership.chapter_id, chapter_ids), User.is_active.is_(True))
         .order_by(User.name, User.id)
-    )
-
-
-def chapter_tags(chapter_ids: Sequence[int], limit: int = 200) -> sa.Select[tuple[str]]:
-    """Return tag names of these chapters, for a typing suggestion list."""
-    return (
-        sa.select(Tag.name).where(in_chapters(Tag.chapter_id, chapter_ids)).distinct().order_by(Tag.name).limit(limit)
     )

@@ -8,7 +8,7 @@ and are re-exported here, so callers only need this module.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Unpack
 
 import sqlalchemy as sa
@@ -251,7 +251,7 @@ def _clean_scalars(contact: Contact, fields: dict[str, Any]) -> dict[str, Any]:
         family_name=values["family_name"],
         display_name=display,
     )
-    simple = {
+    simple: dict[str, Callable[[Any], Any]] = {
         "kind": lambda v: ContactKind(v),
         "stance": lambda v: Stance(v),
         "is_target": bool,

@@ -31,7 +31,7 @@ from crm.db import get_session
 from crm.errors import Invalid
 from crm.forms import add_error
 from crm.history.queries import history_of
-from crm.pagination import page_number, paginate
+from crm.pagination import Page, page_number, paginate
 from crm.text import fold
 
 ResponseLike = Response | str | tuple[str, int]
@@ -123,21 +123,30 @@ def _list_args(form: ContactFilterForm) -> dict[str, Any]:
     return args
 
 
+def _list_page(chapter_ids: list[int], filters: queries.ContactFilters, number: int) -> Page[Contact]:
+    """Return one page of the list and the list's total.
+
+    A search counts in the same statement as it pages (``count(*) OVER ()``): a separate count would look
+    every match up a second time. Other lists count from an index, cheaper than a window over all rows.
+    """
+    session, per_page = get_session(), _per_page()
+    stmt = queries.contact_list(chapter_ids, filters, upto=number * per_page)
+    count = queries.contact_count(chapter_ids, filters)
+    if not filters.q:
+        return paginate(session, stmt, page=number, per_page=per_page, count_stmt=count)
+    rows = session.execute(queries.with_total(stmt).limit(per_page).offset((number - 1) * per_page)).all()
+    total = rows[0].total if rows else (session.scalar(count) or 0) if number > 1 else 0
+    return Page(items=[row[0] for row in rows], page=number, per_page=per_page, total=total)
+
+
 @bp.get("/")
 def index() -> ResponseLike:
     """List, search and filter the contacts of the user's chapters."""
-    session, chapter_ids, chapters = get_session(), visible_chapter_ids(current_user), _chapters()
+    chapter_ids, chapters = visible_chapter_ids(current_user), _chapters()
     names = {chapter.id: chapter.name for chapter in chapters}
     holders = [(str(user_id), name) for user_id, name in _members(chapters)]
     form = ContactFilterForm(formdata=request.args, chapters=list(names.items()), holders=holders)
-    filters, number, per_page = form.filters(current_user.id), page_number(request.args.get("page")), _per_page()
-    page = paginate(
-        session,
-        queries.contact_list(chapter_ids, filters, upto=number * per_page),
-        page=number,
-        per_page=per_page,
-        count_stmt=queries.contact_count(chapter_ids, filters),
-    )
+    page = _list_page(chapter_ids, form.filters(current_user.id), page_number(request.args.get("page")))
     return render_template(
         "contacts/index.html",
         form=form,

@@ -625,3 +625,19 @@ def test_several_chapters_choose_one(
     [contact] = _contacts(db_session)
     assert contact.chapter_id == local.id
     assert "Local Branch" in _body(client.get("/contacts/"))  # the chapter column
+
+
+def test_search_pages_count_all_matches(app: Flask, client: FlaskClient, db_session: Session, chapter: Any) -> None:
+    app.config["PAGE_SIZE"] = 2
+    for name in ("Aa", "Bb", "Cc", "Dd", "Ee"):
+        make_contact(db_session, chapter, given_name="Petra", family_name=name)
+    make_contact(db_session, chapter, given_name="Other", family_name="Person")
+    body = _body(client.get("/contacts/?q=petra&page=2"))
+    assert "5 contacts" in body
+    assert "Petra Cc" in body
+    assert "Petra Aa" not in body
+    assert "Page 2 of 3" in body
+    body = _body(client.get("/contacts/?q=petra&page=7"))
+    assert "5 contacts" in body
+    assert "past the end" in body
+    assert "0 contacts" in _body(client.get("/contacts/?q=nobodyhere"))
