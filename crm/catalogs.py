@@ -63,7 +63,10 @@ def update() -> dict[str, int]:
         catalog.obsolete.clear()
         if locale == SOURCE_LOCALE:
             for message in catalog:
-                if message.id and not message.string:
+                if isinstance(message.id, tuple):
+                    if not all(message.string or ()):
+                        message.string = tuple(message.id)
+                elif message.id and not message.string:
                     message.string = message.id
         gaps[locale] = len(untranslated(catalog))
         save(locale, catalog)
