@@ -1,7 +1,7 @@
 """Real names read from the shared legislature data, to make the generated contacts look like real ones.
 
-The files stay where they are (``/work/shared/data`` or ``$BENCH_SHARED_DATA``); only names are read from them,
-at generation time. Without the files the generator falls back to a short built-in list.
+The files stay where they are (``../shared/data`` beside the checkout, or ``$BENCH_SHARED_DATA``); only names
+are read from them, at generation time. Without the files the generator falls back to a short built-in list.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DATA = Path(os.environ.get("BENCH_SHARED_DATA", "/work/shared/data"))
+# shared/ sits beside the project's checkout (../shared/data), as on the team's machines and in CI.
+DATA = Path(os.environ.get("BENCH_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 DUTCH_PREFIXES = {"van", "de", "der", "den", "ter", "ten", "het", "'t", "in", "op", "te", "la", "le", "du", "vd"}
 _YAML_VALUE = re.compile(r"^    (first|last|nickname): (.+)$")
 _YAML_NAME = re.compile(r"^  (?:- )?name: (.+)$")
