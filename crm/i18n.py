@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, request
+from flask_babel import Domain
 from flask_login import current_user
 
 from crm.extensions import babel
@@ -26,5 +27,9 @@ def select_timezone() -> str:
 
 
 def init_babel(app: Flask) -> None:
-    """Bind Flask-Babel with our selectors."""
+    """Bind Flask-Babel with our selectors and one translations domain for the app's lifetime."""
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    # Flask-Babel 4.0 builds a new Domain, with an empty cache, for every request, so each request would read
+    # and parse the .mo file again. One Domain kept here caches each language's catalog once.
+    domain = Domain()
+    app.before_request(domain.as_default)
