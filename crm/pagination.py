@@ -14,10 +14,13 @@ T = TypeVar("T")
 
 @dataclass
 class Page(Generic[T]):
+    """One page of a list; with ``more``, ``total`` is a lower bound: the list has more rows than that."""
+
     items: list[T]
     page: int
     per_page: int
     total: int
+    more: bool = False
 
     @property
     def pages(self) -> int:
@@ -29,7 +32,7 @@ class Page(Generic[T]):
 
     @property
     def has_next(self) -> bool:
-        return self.page < self.pages
+        return self.page < self.pages or self.more
 
 
 def page_number(raw: str | None) -> int:
@@ -41,10 +44,11 @@ def page_number(raw: str | None) -> int:
 
 
 def paginate(session: Session, stmt: sa.Select[Any], *, page: int, per_page: int,
-             count_stmt: sa.Select[Any] | None = None) -> Page[Any]:
-    """Return one page of ``stmt``'s scalars and the total number of rows."""
+             count_stmt: sa.Select[Any] | None = None, rows: bool = False) -> Page[Any]:
+    """Return one page of ``stmt``'s scalars (with ``rows``, its whole rows) and the total number of rows."""
     if count_stmt is None:
         count_stmt = sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
     total = session.scalar(count_stmt) or 0
-    items = list(session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)))
+    paged = stmt.limit(per_page).offset((page - 1) * per_page)
+    items = list(session.execute(paged).all() if rows else session.scalars(paged))
     return Page(items=items, page=page, per_page=per_page, total=total)

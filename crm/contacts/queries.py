@@ -9,16 +9,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache, lru_cache
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
-from crm.auth.models import Membership, User
+from crm.auth.models import Chapter, Membership, User
 from crm.contacts.models import (
     Contact,
     ContactKind,
+    ContactMethod,
     ContactSearchTerm,
+    ExternalId,
     ListensTo,
     Organisation,
     OrganisationKind,
@@ -29,7 +32,9 @@ from crm.contacts.models import (
     contact_holders,
     contact_tags,
 )
-from crm.contacts.search import MAX_TERM, matching
+from crm.contacts.search import MAX_TERM
+from crm.history.models import Change
+from crm.text import words
 
 MERGE_ROWS = 1000
 
@@ -56,64 +61,76 @@ def in_chapters(column: Any, chapter_ids: Sequence[int]) -> sa.ColumnElement[boo
     return column.in_(list(chapter_ids))  # type: ignore[no-any-return]
 
 
-def _tag_condition(tag: str, chapter_ids: Sequence[int]) -> sa.ColumnElement[bool]:
-    """Match contacts carrying a tag given by name (any case) or id, among the readable chapters' tags."""
-    wanted = sa.func.lower(Tag.name) == tag.strip().lower()
-    if tag.strip().isdigit():
-        wanted = sa.or_(wanted, Tag.id == int(tag.strip()))
-    tag_ids = sa.select(Tag.id).where(in_chapters(Tag.chapter_id, chapter_ids), wanted)
-    return Contact.id.in_(sa.select(contact_tags.c.contact_id).where(contact_tags.c.tag_id.in_(tag_ids)))
+def _in_chapters_param(column: Any, single: bool) -> sa.ColumnElement[bool]:
+    """``in_chapters`` for a statement built once: the chapter ids are parameters (``chapter_params``)."""
+    if single:
+        return column == sa.bindparam("chapter_0", type_=sa.Integer)  # type: ignore[no-any-return]
+    return column.in_(sa.bindparam("chapter_ids", expanding=True))  # type: ignore[no-any-return]
 
 
-def _searched(query: str) -> Any:
-    """Return the ids of contacts matching ``query``; an email address is looked up whole, by prefix.
-
-    ``search.matching`` splits the query into words, but an address is indexed as one term ("jb@kamer.nl").
-    """
-    text = query.strip().casefold()
-    if "@" in text and not any(c.isspace() for c in text):
-        text = text[:MAX_TERM]
-        upper = text[:-1] + chr(ord(text[-1]) + 1)
-        return sa.select(ContactSearchTerm.contact_id).where(
-            ContactSearchTerm.term >= text, ContactSearchTerm.term < upper
-        )
-    return matching(query)
+def chapter_params(chapter_ids: Sequence[int]) -> dict[str, Any]:
+    """Return the parameters of ``_in_chapters_param``: ``chapter_0`` for one chapter, else ``chapter_ids``."""
+    return {"chapter_0": chapter_ids[0]} if len(chapter_ids) == 1 else {"chapter_ids": list(chapter_ids)}
 
 
-def _conditions(chapter_ids: Sequence[int], filters: ContactFilters) -> list[sa.ColumnElement[bool]]:
-    chapter_ids = _readable(chapter_ids, filters)
-    ids = _searched(filters.q) if filters.q else None
-    # A search starts from the matching ids and looks each up by primary key, which costs what the matches
-    # cost. Given an index on the chapter, SQLite would rather walk the whole chapter testing each contact
-    # against the matches (25 ms at 60,000 contacts, even for a name nobody has); "+ 0" keeps that index out.
-    chapter_column = Contact.chapter_id + 0 if ids is not None else Contact.chapter_id
-    conditions = [in_chapters(chapter_column, chapter_ids), Contact.deleted_at.is_(None)]
-    if filters.kind is not None:
-        conditions.append(Contact.kind == filters.kind)
-    if filters.stance is not None:
-        conditions.append(Contact.stance == filters.stance)
-    if filters.target:
-        conditions.append(Contact.is_target.is_(True))
-    if filters.country:
-        conditions.append(Contact.country == filters.country)
-    if filters.holder_id is not None:
-        held = sa.select(contact_holders.c.contact_id).where(contact_holders.c.user_id == filters.holder_id)
-        conditions.append(Contact.id.in_(held))
-    if filters.tag:
-        conditions.append(_tag_condition(filters.tag, chapter_ids))
-    if ids is not None:
-        conditions.append(Contact.id.in_(ids))
-    return conditions
+# Statements a page runs on every view are built once, their values given as parameters when they run: building
+# a statement (and its cache key) costs more than running it on SQLite. Such functions return (statement,
+# parameters), to be run as ``session.execute(*pair)``.
+
+
+# --- the list --------------------------------------------------------------------------------------------
+#
+# A list statement depends on which filters are set, not on their values: it is built once per such shape
+# (``_Shape``) with the values as parameters (``_values``).
+
+# Each sort as (column, descending) pairs; the id breaks ties, so every page boundary is well defined.
+# "created" orders by id: ids grow with creation time, and the primary key needs no extra index.
+_SORT_KEYS: dict[str, tuple[tuple[Any, bool], ...]] = {
+    "name": ((Contact.sort_name, False), (Contact.id, False)),
+    "-name": ((Contact.sort_name, True), (Contact.id, True)),
+    "updated": ((Contact.updated_at, True), (Contact.id, True)),
+    "created": ((Contact.id, True),),
+}
+# What a list row shows, as plain columns: building ORM objects for a page costs more than its SQL.
+LIST_COLUMNS = (
+    Contact.id,
+    Contact.chapter_id,
+    Contact.display_name,
+    Contact.kind,
+    Contact.stance,
+    Contact.is_target,
+    Contact.priority,
+    Contact.country,
+)
+# The list counts its rows up to this many (or ten pages past the one shown, when that is further): an exact
+# count reads every matching index entry, which costs more than the rest of the page at 60,000 contacts.
+COUNT_AT_LEAST = 10_000
+EMAIL_SEARCH = -1  # _Shape.search for an email address, looked up whole
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """Which filters a list statement has: what it is built from (its values are parameters)."""
+
+    chapters: int  # how many chapters may be read (after the chapter filter)
+    merge: bool  # each chapter's first rows merged (see contact_list)
+    q: bool  # a search: counted exactly, never merged
+    search: int  # words searched, or EMAIL_SEARCH
+    kind: bool
+    stance: bool
+    target: bool
+    holder: bool
+    country: bool
+    tag: int  # 0 none, 1 by name, 2 by name or id
+    sort: str
+
+
+def _sort_keys(sort: str) -> tuple[tuple[Any, bool], ...]:
+    return _SORT_KEYS.get(sort, _SORT_KEYS["name"])
 
 
 def _order(sort: str) -> tuple[Any, ...]:
-    # "created" orders by id: ids grow with creation time, and the primary key needs no extra index.
-    return {
-        "name": (Contact.sort_name, Contact.id),
-        "-name": (Contact.sort_name.desc(), Contact.id.desc()),
-        "updated": (Contact.updated_at.desc(), Contact.id.desc()),
-        "created": (Contact.id.desc(),),
-    }.get(sort, (Contact.sort_name, Contact.id))
+    return tuple(column.desc() if descending else column for column, descending in _sort_keys(sort))
 
 
 def _readable(chapter_ids: Sequence[int], filters: ContactFilters) -> list[int]:
@@ -122,85 +139,249 @@ def _readable(chapter_ids: Sequence[int], filters: ContactFilters) -> list[int]:
     return [filters.chapter_id] if filters.chapter_id in chapter_ids else []
 
 
-def contact_list(
-    chapter_ids: Sequence[int], filters: ContactFilters, *, upto: int | None = None
-) -> sa.Select[tuple[Contact]]:
-    """Return the live contacts matching ``filters``, sorted, with what a list row shows.
+def _search_bounds(query: str) -> tuple[int, list[tuple[str, str]]]:
+    """Return the search shape and the (lower, upper) term bounds of each word (those of ``search.matching``).
 
-    ``upto`` (the last row the page shows, page × page size) lets a reader of several chapters get each
-    chapter's first ``upto`` rows from its own index and merge those, instead of sorting every contact of
-    all the chapters: a database cannot read one index in order across several chapter ids. Deep pages
-    (past ``MERGE_ROWS``) sort everything, as merging would then look up more rows than it saves.
+    An email address is indexed as one term ("jb@kamer.nl"), so it is looked up whole, by prefix.
     """
-    order = _order(filters.sort)
-    chapters = _readable(chapter_ids, filters)
-    if upto is not None and upto <= MERGE_ROWS and len(chapters) > 1 and not filters.q:
-        firsts = [
-            sa.select(Contact.id).where(*_conditions([chapter], filters)).order_by(*order).limit(upto).subquery()
-            for chapter in chapters
-        ]
-        stmt = sa.select(Contact).where(Contact.id.in_(sa.union_all(*(sa.select(f.c.id) for f in firsts))))
-    else:
-        stmt = sa.select(Contact).where(*_conditions(chapter_ids, filters))
-    # Only what a row shows; its current positions and tags come from row_positions and row_tags as plain
-    # rows: building a few hundred related objects per page costs more than all of the page's SQL.
-    return stmt.order_by(*order).options(
-        load_only(
-            Contact.chapter_id,
-            Contact.display_name,
-            Contact.kind,
-            Contact.stance,
-            Contact.is_target,
-            Contact.priority,
-            Contact.country,
-        )
+    text = query.strip().casefold()
+    if "@" in text and not any(c.isspace() for c in text):
+        text = text[:MAX_TERM]
+        return EMAIL_SEARCH, [(text, text[:-1] + chr(ord(text[-1]) + 1))]
+    bounds = [(word[:MAX_TERM], (word[:-1] + chr(ord(word[-1]) + 1))[:MAX_TERM]) for word in words(query)[:6]]
+    return len(bounds), bounds
+
+
+def _shape(chapter_ids: Sequence[int], filters: ContactFilters, upto: int | None) -> _Shape:
+    chapters = len(_readable(chapter_ids, filters))
+    search = _search_bounds(filters.q)[0] if filters.q else 0
+    tag = (filters.tag or "").strip()
+    return _Shape(
+        chapters=chapters,
+        merge=upto is not None and upto <= MERGE_ROWS and chapters > 1 and not filters.q,
+        q=bool(filters.q),
+        search=search,
+        kind=filters.kind is not None,
+        stance=filters.stance is not None,
+        target=filters.target,
+        holder=filters.holder_id is not None,
+        country=bool(filters.country),
+        tag=(2 if tag.isdigit() else 1) if tag else 0,
+        sort=filters.sort if filters.sort in _SORT_KEYS else "name",
     )
 
 
-def with_total(stmt: sa.Select[tuple[Contact]]) -> sa.Select[tuple[Contact, int]]:
-    """Add the number of rows the whole list has (before LIMIT) to each row of ``stmt``."""
-    return stmt.add_columns(sa.func.count().over().label("total"))
+def _values(chapter_ids: Sequence[int], filters: ContactFilters) -> dict[str, Any]:
+    """Return every parameter a list statement of ``filters`` may use (a statement ignores the others)."""
+    chapters = _readable(chapter_ids, filters)
+    tag = (filters.tag or "").strip()
+    values: dict[str, Any] = {
+        "chapter_ids": chapters,
+        **{f"chapter_{index}": chapter for index, chapter in enumerate(chapters)},
+        "kind": filters.kind,
+        "stance": filters.stance,
+        "holder_id": filters.holder_id,
+        "country": filters.country,
+        "tag_name": tag.lower(),
+        "tag_id": int(tag) if tag.isdigit() else None,
+    }
+    if filters.q:
+        for index, (lower, upper) in enumerate(_search_bounds(filters.q)[1]):
+            values[f"term_from_{index}"], values[f"term_to_{index}"] = lower, upper
+    return values
 
 
-def row_positions(contact_ids: Sequence[int], today: dt.date) -> sa.Select[tuple[int, str, str, OrganisationKind]]:
-    """Return (contact id, title, organisation name, organisation kind) of the contacts' current positions."""
+def _in(column: Any, shape: _Shape, chapter: int | None = None) -> sa.ColumnElement[bool]:
+    """Restrict ``column`` to the readable chapters, or to the ``chapter``-th of them."""
+    if chapter is not None:
+        return column == sa.bindparam(f"chapter_{chapter}", type_=sa.Integer)  # type: ignore[no-any-return]
+    return _in_chapters_param(column, shape.chapters == 1)
+
+
+def _searched(shape: _Shape) -> Any:
+    """Return the ids of the contacts whose search terms start with every word searched."""
+    matches = [
+        sa.select(ContactSearchTerm.contact_id).where(
+            ContactSearchTerm.term >= sa.bindparam(f"term_from_{index}", type_=sa.String),
+            ContactSearchTerm.term < sa.bindparam(f"term_to_{index}", type_=sa.String),
+        )
+        for index in range(1 if shape.search == EMAIL_SEARCH else shape.search)
+    ]
+    return matches[0] if len(matches) == 1 else sa.intersect(*matches)
+
+
+def _conditions(shape: _Shape, chapter: int | None = None) -> list[sa.ColumnElement[bool]]:
+    # A search starts from the matching ids and looks each up by primary key, which costs what the matches
+    # cost. Given an index on the chapter, SQLite would rather walk the whole chapter testing each contact
+    # against the matches (25 ms at 60,000 contacts, even for a name nobody has); "+ 0" keeps that index out.
+    chapter_column = Contact.chapter_id + 0 if shape.search else Contact.chapter_id
+    conditions = [_in(chapter_column, shape, chapter), Contact.deleted_at.is_(None)]
+    if shape.kind:
+        conditions.append(Contact.kind == sa.bindparam("kind"))
+    if shape.stance:
+        conditions.append(Contact.stance == sa.bindparam("stance"))
+    if shape.target:
+        conditions.append(Contact.is_target.is_(True))
+    if shape.country:
+        conditions.append(Contact.country == sa.bindparam("country"))
+    if shape.holder:
+        held = sa.select(contact_holders.c.contact_id).where(contact_holders.c.user_id == sa.bindparam("holder_id"))
+        conditions.append(Contact.id.in_(held))
+    if shape.tag:
+        # a tag given by name (any case) or id, among the readable chapters' tags
+        wanted = sa.func.lower(Tag.name) == sa.bindparam("tag_name", type_=sa.String)
+        if shape.tag == 2:
+            wanted = sa.or_(wanted, Tag.id == sa.bindparam("tag_id", type_=sa.Integer))
+        tag_ids = sa.select(Tag.id).where(_in(Tag.chapter_id, shape, chapter), wanted)
+        tagged = sa.select(contact_tags.c.contact_id).where(contact_tags.c.tag_id.in_(tag_ids))
+        conditions.append(Contact.id.in_(tagged))
+    if shape.search:
+        conditions.append(Contact.id.in_(_searched(shape)))
+    return conditions
+
+
+def _ids(shape: _Shape) -> sa.Select[Any]:
+    """Return the ids and sort keys of the matching contacts, sorted.
+
+    A reader of several chapters gets each chapter's first ``upto`` rows (the last row the page shows) from
+    that chapter's own index, merged, instead of sorting every contact of all the chapters: a database cannot
+    read one index in order across several chapter ids. Deep pages (past ``MERGE_ROWS``) sort everything, as
+    merging would then look up more rows than it saves.
+    """
+    order = _order(shape.sort)
+    keys = [column for column, _descending in _sort_keys(shape.sort) if column is not Contact.id]
+    if shape.merge:
+        upto = sa.bindparam("upto", type_=sa.Integer)
+        firsts = [
+            sa.select(Contact.id).where(*_conditions(shape, index)).order_by(*order).limit(upto).subquery()
+            for index in range(shape.chapters)
+        ]
+        stmt = sa.select(Contact.id, *keys).where(Contact.id.in_(sa.union_all(*(sa.select(f.c.id) for f in firsts))))
+    else:
+        stmt = sa.select(Contact.id, *keys).where(*_conditions(shape))
+    return stmt.order_by(*order)
+
+
+@lru_cache(maxsize=256)
+def _page(shape: _Shape) -> sa.Select[Any]:
+    limit, offset = sa.bindparam("limit", type_=sa.Integer), sa.bindparam("offset", type_=sa.Integer)
+    if shape.q:
+        ids = _ids(shape).add_columns(sa.func.count().over().label("total"))
+        page = ids.limit(limit).offset(offset).subquery("page")
+        total: Any = page.c.total
+    else:
+        page = _ids(shape).limit(limit).offset(offset).subquery("page")
+        total = _count(shape, capped=True).scalar_subquery()
+    order = [page.c[column.key].desc() if descending else page.c[column.key]
+             for column, descending in _sort_keys(shape.sort)]  # fmt: skip
     return (
-        sa.select(Position.contact_id, Position.title, Organisation.name, Organisation.kind)
+        sa.select(*LIST_COLUMNS, total.label("total"))
+        .select_from(page)
+        .join(Contact, Contact.id == page.c.id)
+        .order_by(*order)
+    )
+
+
+@lru_cache(maxsize=256)
+def _count(shape: _Shape, *, capped: bool) -> sa.Select[tuple[int]]:
+    if not capped:
+        return sa.select(sa.func.count()).select_from(Contact).where(*_conditions(shape))
+    upto = sa.bindparam("count_upto", type_=sa.Integer)
+    matching = sa.select(sa.literal(1)).select_from(Contact).where(*_conditions(shape)).limit(upto)
+    return sa.select(sa.func.count()).select_from(matching.subquery())
+
+
+def contact_list(chapter_ids: Sequence[int], filters: ContactFilters) -> tuple[sa.Select[Any], dict[str, Any]]:
+    """Return (statement, parameters) of the ids and sort keys of every live contact matching ``filters``, sorted."""
+    return _ids(_shape(chapter_ids, filters, None)), _values(chapter_ids, filters)
+
+
+def contact_page(
+    chapter_ids: Sequence[int], filters: ContactFilters, *, limit: int, offset: int
+) -> tuple[sa.Select[Any], dict[str, Any]]:
+    """Return (statement, parameters) of one page of list rows (``LIST_COLUMNS`` and ``total``), in order.
+
+    The page is found on ids and sort keys alone (from an index where there is one), and only its own rows
+    are then read from the table: skipping 15,000 rows to page 300 then costs no table reads.
+
+    ``total`` is the number of matching rows. A search counts its matches exactly, in the statement that
+    sorts them anyway (``count(*) OVER ()``). Other lists count from an index up to ``count_limit``; a total
+    that reaches it means "at least that many".
+    """
+    values = _values(chapter_ids, filters)
+    values.update(limit=limit, offset=offset, upto=offset + limit, count_upto=count_limit(offset, limit))
+    return _page(_shape(chapter_ids, filters, offset + limit)), values
+
+
+def count_limit(offset: int, per_page: int) -> int:
+    """Return how far a list starting at ``offset`` counts: a total this high is shown as "more than"."""
+    return max(COUNT_AT_LEAST, offset + 10 * per_page) + 1
+
+
+def contact_count(chapter_ids: Sequence[int], filters: ContactFilters) -> tuple[sa.Select[tuple[int]], dict[str, Any]]:
+    """Return (statement, parameters) counting the live contacts matching ``filters`` (no join: an index can
+    answer it)."""
+    return _count(_shape(chapter_ids, filters, None), capped=False), _values(chapter_ids, filters)
+
+
+@cache
+def _row_extras() -> sa.CompoundSelect[Any]:
+    ids = sa.bindparam("ids", expanding=True)
+    today = sa.bindparam("today", type_=sa.Date)
+    positions = (
+        sa.select(
+            sa.literal(0).label("part"),
+            Position.contact_id.label("contact_id"),
+            Position.title.label("text"),
+            Organisation.name.label("organisation"),
+            Position.start_date.label("start_date"),
+            sa.cast(sa.null(), sa.String).label("tag"),
+            Position.id.label("n"),
+        )
         .join(Organisation, Organisation.id == Position.organisation_id)
         .where(
-            Position.contact_id.in_(list(contact_ids)),
+            Position.contact_id.in_(ids),
             sa.or_(Position.start_date.is_(None), Position.start_date <= today),
             sa.or_(Position.end_date.is_(None), Position.end_date >= today),
         )
-        .order_by(Position.contact_id, Position.start_date.desc(), Position.id)
     )
-
-
-def row_tags(contact_ids: Sequence[int]) -> sa.Select[tuple[int, str]]:
-    """Return (contact id, tag name) of the contacts' tags, by name."""
-    return (
-        sa.select(contact_tags.c.contact_id, Tag.name)
+    tags = (
+        sa.select(
+            sa.literal(1),
+            contact_tags.c.contact_id,
+            Tag.name,
+            sa.cast(sa.null(), sa.String),
+            sa.cast(sa.null(), sa.Date),
+            Tag.name,
+            sa.literal(0),
+        )
         .join(Tag, Tag.id == contact_tags.c.tag_id)
-        .where(contact_tags.c.contact_id.in_(list(contact_ids)))
-        .order_by(contact_tags.c.contact_id, Tag.name)
+        .where(contact_tags.c.contact_id.in_(ids))
     )
+    both = sa.union_all(positions, tags)
+    c = both.selected_columns
+    return both.order_by(c.part, c.contact_id, c.start_date.desc(), c.tag, c.n)
 
 
-def contact_count(chapter_ids: Sequence[int], filters: ContactFilters) -> sa.Select[tuple[int]]:
-    """Count the live contacts matching ``filters`` (no join, so an index alone can answer it)."""
-    return sa.select(sa.func.count()).select_from(Contact).where(*_conditions(chapter_ids, filters))
+def row_extras(contact_ids: Sequence[int], today: dt.date) -> tuple[sa.CompoundSelect[Any], dict[str, Any]]:
+    """Return the statement and parameters of the listed contacts' current positions and tags, in one go.
 
-
-def contact_by_id(
-    chapter_ids: Sequence[int], contact_id: int, *, deleted: bool | None = False, detail: bool = False
-) -> sa.Select[tuple[Contact]]:
-    """Return one contact of the readable chapters; ``deleted`` None means live or in the trash.
-
-    With ``detail``, load everything the contact page shows in a constant number of statements.
+    Rows are (part, contact id, text, organisation, …): part 0 is a position (title, organisation name), by
+    start date, newest first; part 1 a tag (its name, None), by name. The statement is built once: building
+    two IN lists of a page's ids costs more than running it.
     """
-    stmt = sa.select(Contact).where(Contact.id == contact_id, in_chapters(Contact.chapter_id, chapter_ids))
+    return _row_extras(), {"ids": list(contact_ids), "today": today}
+
+
+@cache
+def _contact_by_id(single: bool, deleted: bool | None, detail: bool, chapter: bool) -> sa.Select[tuple[Contact]]:
+    stmt = sa.select(Contact).where(
+        Contact.id == sa.bindparam("contact_id", type_=sa.Integer), _in_chapters_param(Contact.chapter_id, single)
+    )
     if deleted is not None:
         stmt = stmt.where(Contact.deleted_at.is_not(None) if deleted else Contact.deleted_at.is_(None))
+    if chapter and not detail:
+        stmt = stmt.options(joinedload(Contact.chapter))
     if detail:
         stmt = stmt.options(
             joinedload(Contact.chapter),
@@ -213,6 +394,24 @@ def contact_by_id(
     return stmt
 
 
+def contact_by_id(
+    chapter_ids: Sequence[int],
+    contact_id: int,
+    *,
+    deleted: bool | None = False,
+    detail: bool = False,
+    chapter: bool = False,
+) -> tuple[sa.Select[tuple[Contact]], dict[str, Any]]:
+    """Return (statement, parameters) of one contact of the readable chapters; ``deleted`` None means live or in
+    the trash.
+
+    With ``detail``, load every collection the edit form and the services use, in a constant number of
+    statements; with ``chapter``, only the chapter (in the same statement).
+    """
+    stmt = _contact_by_id(len(chapter_ids) == 1, deleted, detail, chapter)
+    return stmt, {"contact_id": contact_id, **chapter_params(chapter_ids)}
+
+
 def trash(chapter_ids: Sequence[int]) -> sa.Select[tuple[Contact]]:
     """Return the deleted contacts of the readable chapters, most recently deleted first."""
     return (
@@ -222,48 +421,167 @@ def trash(chapter_ids: Sequence[int]) -> sa.Select[tuple[Contact]]:
     )
 
 
-def stance_history(contact_id: int) -> sa.Select[tuple[StanceChange]]:
-    """Return a contact's recorded stances, newest first, with who recorded them."""
+@cache
+def _stance_history() -> sa.Select[Any]:
     return (
-        sa.select(StanceChange)
-        .where(StanceChange.contact_id == contact_id)
-        .options(joinedload(StanceChange.recorded_by))
+        sa.select(
+            StanceChange.recorded_at,
+            StanceChange.previous_stance,
+            StanceChange.stance,
+            User.name.label("recorded_by"),
+            StanceChange.note,
+        )
+        .outerjoin(User, User.id == StanceChange.recorded_by_id)
+        .where(StanceChange.contact_id == sa.bindparam("contact_id", type_=sa.Integer))
         .order_by(StanceChange.recorded_at.desc(), StanceChange.id.desc())
     )
 
 
-def _linked(link_column: Any, other_column: Any, contact_id: int, chapter_ids: Sequence[int]) -> sa.ColumnElement[bool]:
-    """Restrict links of ``contact_id`` to those whose other end is a live contact the reader may see.
+def stance_history(contact_id: int) -> tuple[sa.Select[Any], dict[str, Any]]:
+    """Return (statement, parameters) of a contact's recorded stances, newest first: recorded_at,
+    previous_stance, stance, recorded_by (the recorder's name, None for the system) and note."""
+    return _stance_history(), {"contact_id": contact_id}
 
-    The database must start from the contact's few links and look their other ends up by id. Left to
-    itself, SQLite without statistics walks the whole chapter through its index instead; ``chapter_id + 0``
-    is the classic way to keep an index out of a plan, and means the same on every database.
+
+def _links(incoming: bool, single: bool) -> sa.Select[Any]:
+    this, other = ListensTo.listener_id, ListensTo.trusted_id
+    if incoming:
+        this, other = other, this
+    # The database must start from the contact's few links and look their other ends up by id. Left to
+    # itself, SQLite without statistics walks the whole chapter through its index instead; ``chapter_id + 0``
+    # is the classic way to keep an index out of a plan, and means the same on every database.
+    return (
+        sa.select(
+            sa.literal(int(incoming)).label("incoming"),
+            ListensTo.id.label("id"),
+            ListensTo.note.label("note"),
+            Contact.id.label("other_id"),
+            Contact.display_name.label("display_name"),
+            Contact.sort_name.label("sort_name"),
+        )
+        .join(Contact, Contact.id == other)
+        .where(
+            this == sa.bindparam("contact_id", type_=sa.Integer),
+            _in_chapters_param(Contact.chapter_id + 0, single),
+            Contact.deleted_at.is_(None),
+        )
+    )
+
+
+@cache
+def _both_links(single: bool) -> sa.CompoundSelect[Any]:
+    both = sa.union_all(_links(False, single), _links(True, single))
+    c = both.selected_columns
+    return both.order_by(c.incoming, c.id)
+
+
+def links(contact_id: int, chapter_ids: Sequence[int]) -> tuple[sa.CompoundSelect[Any], dict[str, Any]]:
+    """Return (statement, parameters) of a contact's "listens to" links both ways, oldest first, among live
+    contacts the reader may see.
+
+    Rows are (incoming, id, note, other_id, display_name, sort_name): ``incoming`` 0 for whom the contact
+    listens to, 1 for who listens to the contact; the rest names the link and its other end.
     """
-    others = sa.select(other_column).where(link_column == contact_id)
-    visible = sa.select(Contact.id).where(
-        Contact.id.in_(others), in_chapters(Contact.chapter_id + 0, chapter_ids), Contact.deleted_at.is_(None)
-    )
-    return sa.and_(link_column == contact_id, other_column.in_(visible))
+    return _both_links(len(chapter_ids) == 1), {"contact_id": contact_id, **chapter_params(chapter_ids)}
 
 
-def listens_to(contact_id: int, chapter_ids: Sequence[int]) -> sa.Select[tuple[ListensTo]]:
-    """Return whom a contact listens to, among live contacts the reader may see, oldest link first."""
+@cache
+def _positions_of() -> sa.Select[Any]:
     return (
-        sa.select(ListensTo)
-        .where(_linked(ListensTo.listener_id, ListensTo.trusted_id, contact_id, chapter_ids))
-        .options(joinedload(ListensTo.trusted))
-        .order_by(ListensTo.id)
+        sa.select(
+            Position.id,
+            Position.title,
+            Position.start_date,
+            Position.end_date,
+            Position.organisation_id,
+            Organisation.name.label("organisation"),
+            Organisation.kind,
+        )
+        .join(Organisation, Organisation.id == Position.organisation_id)
+        .where(Position.contact_id == sa.bindparam("contact_id", type_=sa.Integer))
+        .order_by(Position.start_date.desc(), Position.id)
     )
 
 
-def listened_by(contact_id: int, chapter_ids: Sequence[int]) -> sa.Select[tuple[ListensTo]]:
-    """Return who listens to a contact, among live contacts the reader may see, oldest link first."""
+def positions_of(contact_id: int) -> tuple[sa.Select[Any], dict[str, Any]]:
+    """Return (statement, parameters) of a contact's positions, latest start first: id, title, start_date,
+    end_date, organisation_id, organisation (its name) and kind (the organisation's)."""
+    return _positions_of(), {"contact_id": contact_id}
+
+
+@cache
+def _facts() -> sa.CompoundSelect[Any]:
+    contact_id = sa.bindparam("contact_id")
+    text = sa.String
+
+    def none() -> Any:
+        return sa.cast(sa.null(), text)
+
+    methods = sa.select(
+        sa.literal(0).label("part"),
+        sa.type_coerce(ContactMethod.kind, text).label("a"),
+        ContactMethod.label.label("b"),
+        ContactMethod.value.label("c"),
+        sa.type_coerce(ContactMethod.kind, text).label("k"),
+        ContactMethod.id.label("n"),
+    ).where(ContactMethod.contact_id == contact_id)
+    tags = (
+        sa.select(sa.literal(1), Tag.name, none(), none(), Tag.name, Tag.id)
+        .join(contact_tags, contact_tags.c.tag_id == Tag.id)
+        .where(contact_tags.c.contact_id == contact_id)
+    )
+    holders = (
+        sa.select(sa.literal(2), User.name, none(), none(), User.name, User.id)
+        .join(contact_holders, contact_holders.c.user_id == User.id)
+        .where(contact_holders.c.contact_id == contact_id)
+    )
+    external = sa.select(
+        sa.literal(3), ExternalId.scheme, ExternalId.value, none(), ExternalId.scheme, ExternalId.id
+    ).where(ExternalId.contact_id == contact_id)
+    offered = (
+        sa.select(Organisation.name, Organisation.kind, Organisation.sort_name, Organisation.id)
+        .where(Organisation.chapter_id == sa.bindparam("chapter_id"), Organisation.deleted_at.is_(None))
+        .order_by(Organisation.sort_name, Organisation.id)
+        .limit(sa.bindparam("organisations", type_=sa.Integer))
+        .subquery()
+    )
+    organisations = sa.select(
+        sa.literal(4), offered.c.name, sa.type_coerce(offered.c.kind, text), none(), offered.c.sort_name, offered.c.id
+    )
+    both = sa.union_all(methods, tags, holders, external, organisations)
+    c = both.selected_columns
+    return both.order_by(c.part, c.k, c.n)
+
+
+def contact_facts(contact: Contact, organisations: int) -> tuple[sa.CompoundSelect[Any], dict[str, Any]]:
+    """Return the statement and parameters of a contact's emails, phones, addresses and links, tags, holders,
+    external ids, and up to ``organisations`` of its chapter's organisations (to suggest), in one go.
+
+    Rows are (part, a, b, c, …): part 0 a method (kind, label, value) by kind; 1 a tag (name) by name; 2 a
+    holder (name) by name; 3 an external id (scheme, value) by scheme; 4 an organisation (name, kind) by name.
+    """
+    return _facts(), {"contact_id": contact.id, "chapter_id": contact.chapter_id, "organisations": organisations}
+
+
+def changes_of(entity_type: str, entity_id: int) -> sa.Select[Any]:
+    """Return a record's changes, newest first: id, action, at, changes and actor_name (None for the system)."""
     return (
-        sa.select(ListensTo)
-        .where(_linked(ListensTo.trusted_id, ListensTo.listener_id, contact_id, chapter_ids))
-        .options(joinedload(ListensTo.listener))
-        .order_by(ListensTo.id)
+        sa.select(Change.id, Change.action, Change.at, Change.changes, User.name.label("actor_name"))
+        .outerjoin(User, User.id == Change.actor_id)
+        .where(Change.entity_type == entity_type, Change.entity_id == entity_id)
+        .order_by(Change.at.desc(), Change.id.desc())
     )
+
+
+@cache
+def _recent_changes() -> sa.Select[Any]:
+    entity_type, entity_id = sa.bindparam("entity_type", type_=sa.String), sa.bindparam("entity_id", type_=sa.Integer)
+    return changes_of(entity_type, entity_id).limit(sa.bindparam("limit", type_=sa.Integer))  # type: ignore[arg-type]
+
+
+def recent_changes(entity_type: str, entity_id: int, limit: int) -> tuple[sa.Select[Any], dict[str, Any]]:
+    """Return (statement, parameters) of a record's latest ``limit`` changes (see ``changes_of``)."""
+    return _recent_changes(), {"entity_type": entity_type, "entity_id": entity_id, "limit": limit}
 
 
 def live_organisations(chapter_id: int) -> sa.Select[tuple[Organisation]]:
@@ -293,3 +611,31 @@ def members(chapter_ids: Sequence[int]) -> sa.Select[tuple[int, str, int]]:
         .where(in_chapters(Membership.chapter_id, chapter_ids), User.is_active.is_(True))
         .order_by(User.name, User.id)
     )
+
+
+@cache
+def _chapters_and_members() -> sa.CompoundSelect[Any]:
+    chapter_ids = sa.bindparam("chapter_ids", expanding=True)
+    chapters = sa.select(
+        sa.literal(0).label("part"),
+        Chapter.id.label("id"),
+        Chapter.name.label("name"),
+        sa.cast(sa.null(), sa.Integer).label("chapter_id"),
+    ).where(Chapter.id.in_(chapter_ids))
+    people = (
+        sa.select(sa.literal(1), User.id, User.name, Membership.chapter_id)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.chapter_id.in_(chapter_ids), User.is_active.is_(True))
+    )
+    both = sa.union_all(chapters, people)
+    c = both.selected_columns
+    return both.order_by(c.part, c.name, c.id)
+
+
+def chapters_and_members(chapter_ids: Sequence[int]) -> tuple[sa.CompoundSelect[Any], dict[str, Any]]:
+    """Return the statement and parameters of the chapters and their active members, each by name.
+
+    Rows are (part, id, name, chapter id): part 0 a chapter (chapter id None), part 1 a member, once per
+    chapter they belong to. The statement is built once (see ``row_extras``).
+    """
+    return _chapters_and_members(), {"chapter_ids": list(chapter_ids)}

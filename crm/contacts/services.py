@@ -80,14 +80,24 @@ SEARCHED_FIELDS = frozenset({"given_name", "name_prefix", "family_name", "displa
 
 
 def get_contact(
-    session: Session, actor: User | None, contact_id: int, *, deleted: bool | None = False, detail: bool = False
+    session: Session,
+    actor: User | None,
+    contact_id: int,
+    *,
+    deleted: bool | None = False,
+    detail: bool = False,
+    chapter: bool = False,
 ) -> Contact:
     """Return a contact of a chapter the actor may see; ``deleted`` True for one in the trash, None for either.
 
+    ``detail`` loads its collections too, ``chapter`` only its chapter (``queries.contact_by_id``).
+
     :raises NotFound: when it does not exist, is elsewhere, or is (not) in the trash as asked.
     """
-    stmt = queries.contact_by_id(readable_chapter_ids(session, actor), contact_id, deleted=deleted, detail=detail)
-    contact = session.scalar(stmt)
+    stmt, params = queries.contact_by_id(
+        readable_chapter_ids(session, actor), contact_id, deleted=deleted, detail=detail, chapter=chapter
+    )
+    contact = session.scalar(stmt, params)
     if contact is None:
         raise NotFound
     return contact

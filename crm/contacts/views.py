@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_timezone
+from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
@@ -22,15 +22,14 @@ from crm.auth.access import visible_chapter_ids
 from crm.auth.models import Chapter
 from crm.chapters import queries as chapter_queries
 from crm.contacts import bp, countries, queries, services
-from crm.contacts.display import ACTION_LABELS, change_rows
+from crm.contacts.display import ACTION_LABELS, ListRow, change_rows, list_rows
 from crm.contacts.fields import LABELS
 from crm.contacts.forms import ContactFilterForm, ContactForm, ListensToForm, PositionForm, contact_form_data
-from crm.contacts.models import Contact
+from crm.contacts.models import Contact, OrganisationKind
 from crm.contacts.relations import AmbiguousContact, OrganisationNotFound
 from crm.db import get_session
 from crm.errors import Invalid
 from crm.forms import add_error
-from crm.history.queries import history_of
 from crm.pagination import Page, page_number, paginate
 from crm.text import fold
 
@@ -88,25 +87,25 @@ def _members(chapters: list[Chapter]) -> list[tuple[int, str]]:
     return [(user_id, f"{name} ({names[chapter_id]})") for user_id, name, chapter_id in rows]
 
 
-def _row_extras(contact_ids: list[int]) -> dict[str, dict[int, list[Any]]]:
-    """Return the current positions and the tags of the listed contacts, by contact id."""
-    positions: dict[int, list[Any]] = {}
-    tags: dict[int, list[Any]] = {}
-    if contact_ids:
-        session = get_session()
-        for row in session.execute(queries.row_positions(contact_ids, _today())):
-            positions.setdefault(row.contact_id, []).append(row)
-        for row in session.execute(queries.row_tags(contact_ids)):
-            tags.setdefault(row.contact_id, []).append(row.name)
-    return {"positions": positions, "tags": tags}
+def _chapters_and_members(chapter_ids: list[int]) -> tuple[dict[int, str], list[tuple[str, str]]]:
+    """Return the chapters' names by id and the holder choices (members, naming the chapter when several)."""
+    names: dict[int, str] = {}
+    rows = []
+    for part, row_id, name, chapter_id in get_session().execute(*queries.chapters_and_members(chapter_ids)):
+        if part == 0:
+            names[row_id] = name
+        else:
+            rows.append((row_id, name, chapter_id))
+    if len(names) == 1:
+        return names, list(dict.fromkeys((str(user_id), name) for user_id, name, _chapter in rows))
+    return names, [(str(user_id), f"{name} ({names[chapter_id]})") for user_id, name, chapter_id in rows]
 
 
-def _translated_labels() -> dict[str, dict[str, str]]:
-    """Return the label maps a list row uses, translated once instead of once per row."""
-    return {
-        "stance_labels": {k: str(v) for k, v in labels.STANCES.items()},
-        "contact_kinds": {k: str(v) for k, v in labels.CONTACT_KINDS.items()},
-    }
+def _list_rows(page: Page[Any], chapter_names: dict[int, str]) -> list[ListRow]:
+    """Return the page's rows with their current positions and tags (one statement for both)."""
+    ids = [row.id for row in page.items]
+    extras = get_session().execute(*queries.row_extras(ids, _today())) if ids else ()
+    return list_rows(page.items, extras, chapter_names, str(get_locale()))
 
 
 def _list_args(form: ContactFilterForm) -> dict[str, Any]:
@@ -123,28 +122,32 @@ def _list_args(form: ContactFilterForm) -> dict[str, Any]:
     return args
 
 
-def _list_page(chapter_ids: list[int], filters: queries.ContactFilters, number: int) -> Page[Contact]:
-    """Return one page of the list and the list's total.
+def _list_page(chapter_ids: list[int], filters: queries.ContactFilters, number: int) -> Page[Any]:
+    """Return one page of the list (plain rows) and the list's total, in one statement.
 
-    A search counts in the same statement as it pages (``count(*) OVER ()``): a separate count would look
-    every match up a second time. Other lists count from an index, cheaper than a window over all rows.
+    Only a page past the end counts separately (it has no row to carry the total). A list that is not a
+    search counts up to ``queries.count_limit``; reaching it makes the total a lower bound (``Page.more``).
     """
     session, per_page = get_session(), _per_page()
-    stmt = queries.contact_list(chapter_ids, filters, upto=number * per_page)
-    count = queries.contact_count(chapter_ids, filters)
-    if not filters.q:
-        return paginate(session, stmt, page=number, per_page=per_page, count_stmt=count)
-    rows = session.execute(queries.with_total(stmt).limit(per_page).offset((number - 1) * per_page)).all()
-    total = rows[0].total if rows else (session.scalar(count) or 0) if number > 1 else 0
-    return Page(items=[row[0] for row in rows], page=number, per_page=per_page, total=total)
+    offset = (number - 1) * per_page
+    rows = session.execute(*queries.contact_page(chapter_ids, filters, limit=per_page, offset=offset)).all()
+    if rows:
+        total = rows[0].total
+    elif number > 1:
+        total = session.scalar(*queries.contact_count(chapter_ids, filters)) or 0
+    else:
+        total = 0
+    limit = queries.count_limit(offset, per_page)
+    if not filters.q and total >= limit:
+        return Page(items=rows, page=number, per_page=per_page, total=limit - 1, more=True)
+    return Page(items=rows, page=number, per_page=per_page, total=total)
 
 
 @bp.get("/")
 def index() -> ResponseLike:
     """List, search and filter the contacts of the user's chapters."""
-    chapter_ids, chapters = visible_chapter_ids(current_user), _chapters()
-    names = {chapter.id: chapter.name for chapter in chapters}
-    holders = [(str(user_id), name) for user_id, name in _members(chapters)]
+    chapter_ids = visible_chapter_ids(current_user)
+    names, holders = _chapters_and_members(chapter_ids)
     form = ContactFilterForm(formdata=request.args, chapters=list(names.items()), holders=holders)
     page = _list_page(chapter_ids, form.filters(current_user.id), page_number(request.args.get("page")))
     return render_template(
@@ -153,8 +156,7 @@ def index() -> ResponseLike:
         page=page,
         args=_list_args(form),
         chapter_names=names,
-        **_row_extras([contact.id for contact in page.items]),
-        **_translated_labels(),
+        rows=_list_rows(page, names),
     )
 
 
@@ -218,18 +220,18 @@ def show(contact_id: int) -> ResponseLike:
     return _render_show(contact_id)
 
 
-def _organisation_names(chapter_id: int) -> list[str]:
+def _organisation_names(rows: list[tuple[str, str]]) -> list[str]:
     """Return the names offered while typing an organisation (none when the chapter has many).
 
-    A name several organisations share is offered as "Name (Kind)", which the service understands.
+    ``rows`` are the first ``SUGGESTED_ORGANISATIONS + 1`` (name, kind) of the chapter's organisations. A name
+    several organisations share is offered as "Name (Kind)", which the service understands.
     """
-    rows = get_session().execute(queries.organisation_names(chapter_id, SUGGESTED_ORGANISATIONS + 1)).all()
     if len(rows) > SUGGESTED_ORGANISATIONS:
         return []
     folded = [fold(name) for name, _kind in rows]
     return list(
         dict.fromkeys(
-            f"{name} ({labels.ORGANISATION_KINDS[kind]})" if folded.count(fold(name)) > 1 else name
+            f"{name} ({labels.ORGANISATION_KINDS[OrganisationKind(kind)]})" if folded.count(fold(name)) > 1 else name
             for name, kind in rows
         )
     )
@@ -242,18 +244,46 @@ def _new_organisation_url(name: str | None) -> str | None:
         return None
 
 
+def _facts(contact: Contact) -> dict[str, Any]:
+    """Return the contact's methods by kind, tags, holders, external ids and the organisations to suggest."""
+    facts: dict[str, Any] = {"methods": {}, "tags": [], "holders": [], "external_ids": [], "offered": []}
+    stmt, params = queries.contact_facts(
+        contact, SUGGESTED_ORGANISATIONS + 1 if contact.deleted_at is None else 0
+    )
+    for part, a, b, c, *_keys in get_session().execute(stmt, params):
+        if part == 0:
+            facts["methods"].setdefault(a, []).append((b, c))
+        elif part == 1:
+            facts["tags"].append(a)
+        elif part == 2:
+            facts["holders"].append(a)
+        elif part == 3:
+            facts["external_ids"].append((a, b))
+        else:
+            facts["offered"].append((a, b))
+    return facts
+
+
 def _render_show(contact_id: int, *, status: int = 200, **extra: Any) -> tuple[str, int]:
+    """Render the contact page: the contact with its chapter, then one statement for each kind of list on it."""
     session, chapter_ids = get_session(), visible_chapter_ids(current_user)
-    contact = services.get_contact(session, current_user, contact_id, deleted=None, detail=True)
+    contact = services.get_contact(session, current_user, contact_id, deleted=None, chapter=True)
+    facts = _facts(contact)
+    links = session.execute(*queries.links(contact.id, chapter_ids)).all()
     context = {
         "contact": contact,
         "today": _today(),
         "cadence": services.effective_cadence(contact),
-        "stances": session.scalars(queries.stance_history(contact.id)).all(),
-        "listens_to": session.scalars(queries.listens_to(contact.id, chapter_ids)).all(),
-        "listened_by": session.scalars(queries.listened_by(contact.id, chapter_ids)).all(),
-        "changes": session.scalars(history_of(services.ENTITY, contact.id).limit(CHANGES_SHOWN)).all(),
-        "organisation_names": _organisation_names(contact.chapter_id) if contact.deleted_at is None else [],
+        "methods": facts["methods"],
+        "tags": facts["tags"],
+        "holders": facts["holders"],
+        "external_ids": facts["external_ids"],
+        "positions": session.execute(*queries.positions_of(contact.id)).all(),
+        "stances": session.execute(*queries.stance_history(contact.id)).all(),
+        "listens_to": [link for link in links if not link.incoming],
+        "listened_by": [link for link in links if link.incoming],
+        "changes": session.execute(*queries.recent_changes(services.ENTITY, contact.id, CHANGES_SHOWN)).all(),
+        "organisation_names": _organisation_names(facts["offered"]),
         "position_form": PositionForm(formdata=None),
         "listens_form": ListensToForm(formdata=None),
         "candidates": [],
@@ -336,9 +366,10 @@ def history(contact_id: int) -> ResponseLike:
     contact = services.get_contact(session, current_user, contact_id, deleted=None)
     page = paginate(
         session,
-        history_of(services.ENTITY, contact.id),
+        queries.changes_of(services.ENTITY, contact.id),
         page=page_number(request.args.get("page")),
         per_page=_per_page(),
+        rows=True,
     )
     return render_template("contacts/history.html", contact=contact, page=page)
 

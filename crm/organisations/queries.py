@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased, contains_eager, joinedload, load_only
+from sqlalchemy.orm import aliased, joinedload
 
+from crm.auth.models import User
 from crm.contacts.models import Contact, Organisation, OrganisationKind, Position
 from crm.history.models import Change
 from crm.text import fold
@@ -186,27 +188,6 @@ def _positions_at(organisation_id: int) -> list[sa.ColumnElement[bool]]:
     return [Position.organisation_id == organisation_id, Contact.deleted_at.is_(None)]
 
 
-def _people(stmt: sa.Select[tuple[Position]]) -> sa.Select[tuple[Position]]:
-    """Load only what the organisation page shows; anything else raises instead of costing a query per row."""
-    return stmt.options(
-        load_only(Position.title, Position.start_date, Position.end_date, Position.contact_id, raiseload=True),
-        contains_eager(Position.contact).load_only(Contact.display_name, raiseload=True),
-    )
-
-
-def current_positions(organisation_id: int, today: dt.date) -> sa.Select[tuple[Position]]:
-    """Return the positions held at an organisation on ``today`` by live contacts, grouped by title.
-
-    The contact comes in the same statement, so a page costs one query however many people it shows.
-    """
-    return _people(
-        sa.select(Position)
-        .join(Position.contact)
-        .where(*_positions_at(organisation_id), _current(today))
-        .order_by(Position.title, Contact.sort_name, Position.id)
-    )
-
-
 def current_position_count(organisation_id: int, today: dt.date) -> sa.Select[tuple[int]]:
     """Count the positions held at an organisation on ``today`` by live contacts."""
     return (
@@ -216,14 +197,62 @@ def current_position_count(organisation_id: int, today: dt.date) -> sa.Select[tu
     )
 
 
-def other_positions(organisation_id: int, today: dt.date) -> sa.Select[tuple[Position]]:
-    """Return the positions at an organisation that do not hold on ``today`` (ended or not yet begun)."""
-    return _people(
-        sa.select(Position)
-        .join(Position.contact)
-        .where(*_positions_at(organisation_id), sa.not_(_current(today)))
-        .order_by(Position.end_date.desc().nulls_first(), Contact.sort_name, Position.id)
+@cache
+def _people() -> sa.CompoundSelect[Any]:
+    today = sa.bindparam("today", type_=sa.Date)
+    at = _positions_at(sa.bindparam("organisation_id", type_=sa.Integer))  # type: ignore[arg-type]
+
+    def page(current: int, name: str, order: tuple[Any, ...]) -> sa.Select[Any]:
+        held = _current(today)
+        rows = (
+            sa.select(
+                Position.contact_id.label("contact_id"),
+                Contact.display_name.label("display_name"),
+                Position.title.label("title"),
+                Position.start_date.label("start_date"),
+                Position.end_date.label("end_date"),
+                sa.literal(current).label("current"),
+                sa.func.row_number().over(order_by=order).label("n"),
+                sa.func.count().over().label("total"),
+            )
+            .join(Contact, Contact.id == Position.contact_id)
+            .where(*at, held if current else sa.not_(held))
+            .order_by(*order)
+            .limit(sa.bindparam(f"{name}_limit", type_=sa.Integer))
+            .offset(sa.bindparam(f"{name}_offset", type_=sa.Integer))
+            .subquery(name)
+        )
+        return sa.select(rows)
+
+    # Current positions by title, then name; the others most recently ended first (not ended yet: upcoming).
+    both = sa.union_all(
+        page(1, "people", (Position.title, Contact.sort_name, Position.id)),
+        page(0, "others", (Position.end_date.desc().nulls_first(), Contact.sort_name, Position.id)),
     )
+    c = both.selected_columns
+    return both.order_by(c.current.desc(), c.n)
+
+
+def people(
+    organisation_id: int, today: dt.date, *, people: tuple[int, int], others: tuple[int, int]
+) -> tuple[sa.CompoundSelect[Any], dict[str, Any]]:
+    """Return the statement and parameters of a page of an organisation's people, in one statement.
+
+    ``people`` and ``others`` are (offset, limit) of the positions held on ``today`` by live contacts (by title,
+    then name) and of the others, ended or not begun yet (latest end first). Rows are contact_id,
+    display_name, title, start_date, end_date, current (1 or 0), n (the row's place in its list, from 1) and
+    total (the length of its list). A list with no row on the page (past its end) is counted with
+    ``current_position_count`` or ``other_position_count``. The statement is built once.
+    """
+    (people_offset, people_limit), (others_offset, others_limit) = people, others
+    return _people(), {
+        "organisation_id": organisation_id,
+        "today": today,
+        "people_offset": people_offset,
+        "people_limit": people_limit,
+        "others_offset": others_offset,
+        "others_limit": others_limit,
+    }
 
 
 def other_position_count(organisation_id: int, today: dt.date) -> sa.Select[tuple[int]]:
@@ -232,6 +261,27 @@ def other_position_count(organisation_id: int, today: dt.date) -> sa.Select[tupl
         sa.select(sa.func.count(Position.id))
         .join(Position.contact)
         .where(*_positions_at(organisation_id), sa.not_(_current(today)))
+    )
+
+
+def children(organisation_id: int, limit: int) -> sa.Select[Any]:
+    """Return id, name and kind of up to ``limit`` of an organisation's live sub-organisations, by name."""
+    return (
+        sa.select(Organisation.id, Organisation.name, Organisation.kind)
+        .where(Organisation.parent_id == organisation_id, Organisation.deleted_at.is_(None))
+        .order_by(Organisation.sort_name, Organisation.id)
+        .limit(limit)
+    )
+
+
+def changes_of(organisation_id: int) -> sa.Select[Any]:
+    """Return an organisation's changes, newest first: id, action, at, changes and actor_name (None for the
+    system)."""
+    return (
+        sa.select(Change.id, Change.action, Change.at, Change.changes, User.name.label("actor_name"))
+        .outerjoin(User, User.id == Change.actor_id)
+        .where(Change.entity_type == ENTITY, Change.entity_id == organisation_id)
+        .order_by(Change.at.desc(), Change.id.desc())
     )
 
 

@@ -11,7 +11,6 @@ from collections import Counter
 from functools import lru_cache
 from typing import Any
 
-import sqlalchemy as sa
 from babel.dates import format_date
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, get_timezone
@@ -27,7 +26,6 @@ from crm.contacts.models import Organisation, OrganisationKind
 from crm.db import get_session
 from crm.errors import Invalid, NotFound
 from crm.forms import add_error
-from crm.history.queries import history_of
 from crm.organisations import bp, queries, services
 from crm.organisations.forms import OrganisationFilterForm, OrganisationForm
 from crm.pagination import Page, page_number, paginate
@@ -78,20 +76,6 @@ def _format_day(day: dt.date, locale: str) -> str:
 def _day_formatter() -> Any:
     locale = str(get_locale())
     return lambda day: _format_day(day, locale) if day else ""
-
-
-def _page_with_total(stmt: sa.Select[Any], count_stmt: sa.Select[tuple[int]], *, page: int, per_page: int) -> Page[Any]:
-    """Return one page and the total from a single statement (``count(*) OVER ()``), not a page and a count.
-
-    The page query joins and sorts every matching row anyway, so the window count is nearly free; the separate
-    count runs only for a page past the end.
-    """
-    session = get_session()
-    rows = session.execute(stmt.add_columns(sa.func.count().over()).limit(per_page).offset((page - 1) * per_page)).all()
-    if rows:
-        return Page(items=[row[0] for row in rows], page=page, per_page=per_page, total=rows[0][1])
-    past_the_end = (session.scalar(count_stmt) or 0) if page > 1 else 0
-    return Page(items=[], page=page, per_page=per_page, total=past_the_end)
 
 
 def _today() -> dt.date:
@@ -237,26 +221,41 @@ def new() -> ResponseLike:
     return _render_form(form, None, 400 if request.method == "POST" else 200)
 
 
+def _people(organisation_id: int, today: dt.date) -> tuple[Page[Any], Page[Any]]:
+    """Return a page of the people holding a position today and a page of the others, from one statement.
+
+    Only a list whose page has no row (a page past its end) is counted separately.
+    """
+    session = get_session()
+    people_page, others_page = page_number(request.args.get("page")), page_number(request.args.get("others"))
+    people: Page[Any] = Page(items=[], page=people_page, per_page=PEOPLE_PER_PAGE, total=0)
+    others: Page[Any] = Page(items=[], page=others_page, per_page=OTHERS_PER_PAGE, total=0)
+    stmt, params = queries.people(
+        organisation_id,
+        today,
+        people=((people_page - 1) * PEOPLE_PER_PAGE, PEOPLE_PER_PAGE),
+        others=((others_page - 1) * OTHERS_PER_PAGE, OTHERS_PER_PAGE),
+    )
+    for row in session.execute(stmt, params):
+        page = people if row.current else others
+        page.items.append(row)
+        page.total = row.total
+    if people_page > 1 and not people.items:
+        people.total = session.scalar(queries.current_position_count(organisation_id, today)) or 0
+    if others_page > 1 and not others.items:
+        others.total = session.scalar(queries.other_position_count(organisation_id, today)) or 0
+    return people, others
+
+
 @bp.get("/<int:organisation_id>")
 def show(organisation_id: int) -> ResponseLike:
     """Show an organisation: details, parent and sub-organisations, its people by position, recent changes."""
     session = get_session()
     organisation = services.get_organisation(session, current_user, organisation_id)
     today = _today()
-    people = _page_with_total(
-        queries.current_positions(organisation.id, today),
-        queries.current_position_count(organisation.id, today),
-        page=page_number(request.args.get("page")),
-        per_page=PEOPLE_PER_PAGE,
-    )
-    others = _page_with_total(
-        queries.other_positions(organisation.id, today),
-        queries.other_position_count(organisation.id, today),
-        page=page_number(request.args.get("others")),
-        per_page=OTHERS_PER_PAGE,
-    )
-    children = session.scalars(queries.children_of(organisation.id).limit(CHILDREN_SHOWN + 1)).all()
-    changes = session.scalars(history_of(services.ENTITY, organisation.id).limit(CHANGES_SHOWN)).all()
+    people, others = _people(organisation.id, today)
+    children = session.execute(queries.children(organisation.id, CHILDREN_SHOWN + 1)).all()
+    changes = session.execute(queries.changes_of(organisation.id).limit(CHANGES_SHOWN)).all()
     return render_template(
         "organisations/show.html",
         organisation=organisation,
@@ -268,6 +267,7 @@ def show(organisation_id: int) -> ResponseLike:
         changes=changes,
         show_chapter=len(visible_chapter_ids(current_user)) > 1,
         day=_day_formatter(),
+        contacts_url=url_for("contacts.index"),
     )
 
 
@@ -349,9 +349,10 @@ def history(organisation_id: int) -> ResponseLike:
     organisation = services.get_organisation(session, current_user, organisation_id, deleted=None)
     page = paginate(
         session,
-        history_of(services.ENTITY, organisation.id),
+        queries.changes_of(organisation.id),
         page=page_number(request.args.get("page")),
         per_page=current_app.config["PAGE_SIZE"],
         count_stmt=queries.change_count(organisation.id),
+        rows=True,
     )
     return render_template("organisations/history.html", organisation=organisation, page=page)

@@ -18,11 +18,12 @@ pytestmark = pytest.mark.usefixtures("ctx")
 
 
 def _names(session: Session, chapter_ids: list[int], **filters: Any) -> list[str]:
-    return [c.display_name for c in session.scalars(queries.contact_list(chapter_ids, ContactFilters(**filters)))]
+    stmt, params = queries.contact_page(chapter_ids, ContactFilters(**filters), limit=1000, offset=0)
+    return [row.display_name for row in session.execute(stmt, params)]
 
 
 def _count(session: Session, chapter_ids: list[int], **filters: Any) -> int:
-    return session.scalar(queries.contact_count(chapter_ids, ContactFilters(**filters))) or 0
+    return session.scalar(*queries.contact_count(chapter_ids, ContactFilters(**filters))) or 0
 
 
 @pytest.fixture
@@ -125,20 +126,28 @@ def test_listens_to_hides_what_the_reader_may_not_see(db_session: Session, chapt
         services.add_listens_to(db_session, None, trusted, trusted=contact)
     services.delete_contact(db_session, None, binned)
     db_session.flush()
-    out = [link.trusted.family_name for link in db_session.scalars(queries.listens_to(contact.id, [chapter.id]))]
-    into = [link.listener.family_name for link in db_session.scalars(queries.listened_by(contact.id, [chapter.id]))]
-    assert out == into == ["Visible"]
+    links = db_session.execute(*queries.links(contact.id, [chapter.id])).all()
+    out = [link.display_name for link in links if not link.incoming]
+    into = [link.display_name for link in links if link.incoming]
+    assert out == into == [visible.display_name]
+    assert {link.other_id for link in links} == {visible.id}
 
 
 def test_members_and_stance_history(db_session: Session, chapter: Any, user: Any) -> None:
     member_of(ChapterFactory(), name="Outsider")
     assert [name for _id, name, _chapter in db_session.execute(queries.members([chapter.id]))] == [user.name]
+    rows = db_session.execute(*queries.chapters_and_members([chapter.id])).all()
+    assert [(row.part, row.id, row.name, row.chapter_id) for row in rows] == [
+        (0, chapter.id, chapter.name, None),
+        (1, user.id, user.name, chapter.id),
+    ]
     contact = make_contact(db_session, chapter)
     services.update_contact(db_session, user, contact, stance="champion")
     db_session.flush()
-    history = list(db_session.scalars(queries.stance_history(contact.id)))
+    history = db_session.execute(*queries.stance_history(contact.id)).all()
     assert [s.stance for s in history] == [Stance.CHAMPION, Stance.UNKNOWN]
-    assert history[0].recorded_by is not None
+    assert [s.previous_stance for s in history] == [Stance.UNKNOWN, None]
+    assert [s.recorded_by for s in history] == [user.name, None]  # the second by the system
     assert history[0].recorded_at <= dt.datetime.now(dt.UTC)
 
 
@@ -155,10 +164,11 @@ def test_pages_across_chapters_match_one_sorted_list(db_session: Session, chapte
         )
     ids = [chapter.id, local.id]
     for filters in (ContactFilters(sort=sort), ContactFilters(sort=sort, kind=ContactKind.REPRESENTATIVE)):
-        everything = [c.id for c in db_session.scalars(queries.contact_list(ids, filters))]
+        everything = list(db_session.scalars(*queries.contact_list(ids, filters)))
         paged = []
         for page in (1, 2, 3, 4):
-            stmt = queries.contact_list(ids, filters, upto=page * 3).limit(3).offset((page - 1) * 3)
-            paged.extend(c.id for c in db_session.scalars(stmt))
+            rows = db_session.execute(*queries.contact_page(ids, filters, limit=3, offset=(page - 1) * 3)).all()
+            assert all(row.total == len(everything) for row in rows)
+            paged.extend(row.id for row in rows)
         assert paged == everything
         assert len(everything) == _count(db_session, ids, sort=sort, kind=filters.kind)

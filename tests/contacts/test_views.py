@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from crm.contacts import services
+from crm.contacts import queries, services
 from crm.contacts.models import Contact, ListensTo, Position, Stance, StanceChange, Tag
 from crm.history.models import Action, Change
 from tests.contacts.conftest import make_contact
@@ -124,6 +124,17 @@ def test_filters_and_sort(client: FlaskClient, db_session: Session, chapter: Any
     assert body.index("Bob Bb") < body.index("Ann Aa")
 
 
+def test_a_list_without_filters_reports_none_as_not_understood(
+    client: FlaskClient, db_session: Session, chapter: Any
+) -> None:
+    make_contact(db_session, chapter, given_name="Plain", family_name="Listed")
+    for url in ("/contacts/", "/contacts/?q=plain", "/contacts/?kind=&stance=&holder=&country=&tag="):
+        body = _body(client.get(url))
+        assert "Plain Listed" in body
+        assert "not understood" not in body
+        assert 'aria-invalid="true"' not in body
+
+
 @pytest.mark.parametrize(
     "query",
     [
@@ -167,6 +178,26 @@ def test_pagination_with_total(app: Flask, client: FlaskClient, db_session: Sess
     assert "page=3&amp;kind=representative" in body or "kind=representative&amp;page=3" in body
     body = _body(client.get("/contacts/?page=9"))
     assert "past the end" in body
+
+
+def test_long_lists_are_counted_up_to_ten_pages_ahead(
+    app: Flask, client: FlaskClient, db_session: Session, chapter: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app.config["PAGE_SIZE"] = 2
+    monkeypatch.setattr(queries, "COUNT_AT_LEAST", 4)  # 10,000 in use; then ten pages past the one shown
+    for number in range(25):
+        make_contact(db_session, chapter, given_name="X", family_name=f"{number:02}")
+    body = _body(client.get("/contacts/"))
+    assert "More than 20 contacts" in body  # counted up to 21: ten pages of 2, and one more
+    assert "Page 1 of more than 10" in body
+    assert 'rel="next" href="/contacts/?page=2"' in body
+    body = _body(client.get("/contacts/?page=12"))  # counted up to 43: the whole list
+    assert "25 contacts" in body
+    assert "Page 12 of 13" in body
+    assert "X 22" in body
+    assert "X 23" in body
+    assert "25 contacts" in _body(client.get("/contacts/?q=x"))  # a search is counted exactly
+    assert "Go to the last page" in _body(client.get("/contacts/?page=14"))
 
 
 # --- create and edit ------------------------------------------------------------------------------------------
@@ -552,7 +583,8 @@ def test_list_statements_do_not_grow_with_rows(
             assert client.get(url).status_code == 200
             counts.append((url, count_queries.count))
     assert counts[:3] == counts[3:]
-    assert all(count <= 12 for _url, count in counts), counts
+    # the user; chapters and members; the page with its total; the rows' positions and tags
+    assert all(count <= 4 for _url, count in counts), counts
 
 
 def test_contact_page_statements_do_not_grow(
@@ -581,6 +613,8 @@ def test_contact_page_statements_do_not_grow(
         assert client.get(f"/contacts/{contact.id}").status_code == 200
         counts.append(count_queries.count)
     assert counts[0] == counts[1]
+    # the user; the contact; its facts; links; positions; stances; changes
+    assert counts[0] <= 7, count_queries.statements
 
 
 def test_nul_in_a_filter_is_refused_not_failed(client: FlaskClient) -> None:

@@ -379,9 +379,18 @@ def test_current_and_other_positions(db_session: Session, chapter: Any) -> None:
     held("Member", None, None, deleted_at=utcnow())  # a contact in the trash is not listed
     PositionFactory(contact=ContactFactory(chapter=chapter))  # another organisation
 
-    current = list(db_session.scalars(queries.current_positions(organisation.id, TODAY)))
-    assert current[0] is chair
-    assert set(current[1:]) == {open_ended, ends_today}
+    stmt, params = queries.people(organisation.id, TODAY, people=(0, 50), others=(0, 25))
+    rows = db_session.execute(stmt, params).all()
+    current = [row for row in rows if row.current]
+    assert current[0].contact_id == chair.contact_id
+    assert {row.contact_id for row in current[1:]} == {open_ended.contact_id, ends_today.contact_id}
+    assert [(row.n, row.total) for row in current] == [(1, 3), (2, 3), (3, 3)]
+    others = [row for row in rows if not row.current]
+    assert [row.contact_id for row in others] == [upcoming.contact_id, ended.contact_id]
+    assert [(row.n, row.total) for row in others] == [(1, 2), (2, 2)]
     assert db_session.scalar(queries.current_position_count(organisation.id, TODAY)) == 3
-    assert list(db_session.scalars(queries.other_positions(organisation.id, TODAY))) == [upcoming, ended]
     assert db_session.scalar(queries.other_position_count(organisation.id, TODAY)) == 2
+    # A page of each list: the second current position alone, nothing past the end of the others.
+    stmt, params = queries.people(organisation.id, TODAY, people=(1, 1), others=(5, 25))
+    rows = db_session.execute(stmt, params).all()
+    assert [(row.current, row.n, row.total) for row in rows] == [(1, 2, 3)]
