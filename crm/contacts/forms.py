@@ -6,7 +6,7 @@ Forms check shape only; the contacts service checks meaning and its ``Invalid`` 
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any, ClassVar
+from typing import Any
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -27,7 +27,17 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
-from wtforms.widgets import DateInput, Select, SubmitInput, TextArea, TextInput, html_params
+from wtforms.widgets import (
+    CheckboxInput,
+    DateInput,
+    NumberInput,
+    SearchInput,
+    Select,
+    SubmitInput,
+    TextArea,
+    TextInput,
+    html_params,
+)
 from wtforms.widgets.core import clean_key
 
 from crm import labels  # a module, not its names: crm.labels imports our models
@@ -70,6 +80,24 @@ class FastTextInput(TextInput):
     html_params = staticmethod(fast_html_params)
 
 
+class FastSearchInput(SearchInput):
+    """WTForms' ``SearchInput``, its attributes built by ``fast_html_params``; the same HTML."""
+
+    html_params = staticmethod(fast_html_params)
+
+
+class FastCheckboxInput(CheckboxInput):
+    """WTForms' ``CheckboxInput``, its attributes built by ``fast_html_params``; the same HTML."""
+
+    html_params = staticmethod(fast_html_params)
+
+
+class FastNumberInput(NumberInput):
+    """WTForms' ``NumberInput``, its attributes built by ``fast_html_params``; the same HTML."""
+
+    html_params = staticmethod(fast_html_params)
+
+
 class FastDateInput(DateInput):
     """WTForms' ``DateInput``, its attributes built by ``fast_html_params``; the same HTML."""
 
@@ -99,24 +127,24 @@ class ChoiceSelect(Select):
     """Render a select exactly as WTForms' ``Select`` does, without building every option through ``html_params``.
 
     With ``per_language``, the options (whose values and labels then depend only on the language) are built
-    once per language and field; only which one is selected is decided per request, by WTForms' own rule.
+    once per language (a widget serves one field); only which one is selected is decided per request, by
+    WTForms' own rule.
     """
-
-    _cache: ClassVar[dict[tuple[str, str, tuple[Any, ...]], tuple[tuple[str, str], ...]]] = {}
 
     def __init__(self, *, per_language: bool = False) -> None:
         super().__init__()
         self.per_language = per_language
+        self._cache: dict[tuple[str, tuple[Any, ...]], tuple[tuple[str, str], ...]] = {}
 
     @staticmethod
     def _option_pair(value: Any, label: Any) -> tuple[str, str]:
         text = f'value="{escape(str(value) if isinstance(value, bool) else value)}">{escape(label or value)}</option>'
         return f"<option {text}", f"<option selected {text}"
 
-    def _options(self, field: Any, choices: list[tuple[Any, Any]]) -> tuple[tuple[str, str], ...]:
+    def _options(self, choices: list[tuple[Any, Any]]) -> tuple[tuple[str, str], ...]:
         if not self.per_language:
             return tuple(self._option_pair(value, label) for value, label in choices)
-        key = (str(get_locale()), field.name, tuple(value for value, _label in choices))
+        key = (str(get_locale()), tuple(value for value, _label in choices))
         options = self._cache.get(key)
         if options is None:
             options = self._cache[key] = tuple(self._option_pair(value, label) for value, label in choices)
@@ -129,7 +157,7 @@ class ChoiceSelect(Select):
         return Markup(  # noqa: S704 - values and labels escaped in _option_pair
             "".join(
                 selected if coerce(value) == data else plain
-                for (value, _label), (plain, selected) in zip(choices, self._options(field, choices), strict=True)
+                for (value, _label), (plain, selected) in zip(choices, self._options(choices), strict=True)
             )
         )
 
@@ -162,19 +190,27 @@ class CountrySelect(Select):
 class MethodForm(Form):
     """One labelled email address, phone number, postal address or link (a row of a FieldList)."""
 
-    label = StringField(_l("Label"))
-    value = StringField(_l("Value"))
+    label = StringField(_l("Label"), widget=FastTextInput())
+    value = StringField(_l("Value"), widget=FastTextInput())
 
 
 class ExternalIdForm(Form):
     """One identifier in another system."""
 
-    scheme = StringField(_l("System"))
-    value = StringField(_l("Identifier"))
+    scheme = StringField(_l("System"), widget=FastTextInput())
+    value = StringField(_l("Identifier"), widget=FastTextInput())
 
 
 def _understanding(name: str) -> SelectField:
-    return SelectField(LABELS[name], default=Understanding.UNKNOWN.value)
+    return SelectField(LABELS[name], default=Understanding.UNKNOWN.value, widget=ChoiceSelect(per_language=True))
+
+
+def _text(label: Any, max_length: int) -> StringField:
+    return StringField(label, validators=[Optional(), Length(max=max_length)], widget=FastTextInput())
+
+
+def _long_text(label: Any, max_length: int) -> TextAreaField:
+    return TextAreaField(label, validators=[Optional(), Length(max=max_length)], widget=FastTextArea())
 
 
 def _enum_choices() -> dict[str, list[tuple[str, Any]]]:
@@ -189,35 +225,38 @@ def _enum_choices() -> dict[str, list[tuple[str, Any]]]:
 class ContactForm(FlaskForm):
     # Chapter and holders are checked by the service (a chapter out of sight answers 404, a holder who is not
     # a member is refused beside the field), so a post need not load the choices.
-    chapter_id = SelectField(LABELS["chapter_id"], coerce=optional_int, validate_choice=False)
-    honorific = StringField(LABELS["honorific"], validators=[Optional(), Length(max=60)])
-    given_name = StringField(LABELS["given_name"], validators=[Optional(), Length(max=120)])
-    name_prefix = StringField(LABELS["name_prefix"], validators=[Optional(), Length(max=40)])
-    family_name = StringField(LABELS["family_name"], validators=[Optional(), Length(max=120)])
-    display_name = StringField(LABELS["display_name"], validators=[Optional(), Length(max=300)])
-    kind = SelectField(LABELS["kind"], default=ContactKind.REPRESENTATIVE.value)
+    # Widgets that build their attributes cheaply (see fast_html_params): the form has some fifty inputs.
+    chapter_id = SelectField(LABELS["chapter_id"], coerce=optional_int, validate_choice=False, widget=ChoiceSelect())
+    honorific = _text(LABELS["honorific"], 60)
+    given_name = _text(LABELS["given_name"], 120)
+    name_prefix = _text(LABELS["name_prefix"], 40)
+    family_name = _text(LABELS["family_name"], 120)
+    display_name = _text(LABELS["display_name"], 300)
+    kind = SelectField(LABELS["kind"], default=ContactKind.REPRESENTATIVE.value, widget=ChoiceSelect(per_language=True))
     country = SelectField(LABELS["country"], validate_choice=False, filters=[_upper], widget=CountrySelect())
-    constituency = StringField(LABELS["constituency"], validators=[Optional(), Length(max=200)])
-    stance = SelectField(LABELS["stance"], default=Stance.UNKNOWN.value)
-    stance_note = StringField(LABELS["stance_note"], validators=[Optional(), Length(max=2000)])
-    is_target = BooleanField(LABELS["is_target"])
-    priority = SelectField(LABELS["priority"], coerce=optional_int)
-    goals = TextAreaField(LABELS["goals"], validators=[Optional(), Length(max=20_000)])
+    constituency = _text(LABELS["constituency"], 200)
+    stance = SelectField(LABELS["stance"], default=Stance.UNKNOWN.value, widget=ChoiceSelect(per_language=True))
+    stance_note = _text(LABELS["stance_note"], 2000)
+    is_target = BooleanField(LABELS["is_target"], widget=FastCheckboxInput())
+    priority = SelectField(LABELS["priority"], coerce=optional_int, widget=ChoiceSelect(per_language=True))
+    goals = _long_text(LABELS["goals"], 20_000)
     understands_catastrophic_risk = _understanding("understands_catastrophic_risk")
     understands_ai = _understanding("understands_ai")
     understands_global_coordination = _understanding("understands_global_coordination")
     technical_background = _understanding("technical_background")
-    background = TextAreaField(LABELS["background"], validators=[Optional(), Length(max=20_000)])
+    background = _long_text(LABELS["background"], 20_000)
     emails = FieldList(FormField(MethodForm))
     phones = FieldList(FormField(MethodForm))
     addresses = FieldList(FormField(MethodForm))
     links = FieldList(FormField(MethodForm))
-    tags = StringField(LABELS["tags"], validators=[Optional(), Length(max=2000)])
+    tags = _text(LABELS["tags"], 2000)
     holder_ids = SelectMultipleField(LABELS["holder_ids"], coerce=int, validate_choice=False)
-    cadence_days = IntegerField(LABELS["cadence_days"], validators=[Optional(), NumberRange(min=1, max=3650)])
+    cadence_days = IntegerField(
+        LABELS["cadence_days"], validators=[Optional(), NumberRange(min=1, max=3650)], widget=FastNumberInput()
+    )
     external_ids = FieldList(FormField(ExternalIdForm))
-    notes = TextAreaField(LABELS["notes"], validators=[Optional(), Length(max=100_000)])
-    submit = SubmitField(_l("Save contact"))
+    notes = _long_text(LABELS["notes"], 100_000)
+    submit = SubmitField(_l("Save contact"), widget=FastSubmitInput())
     # Each offered chapter's default keep-warm cadence, for the hint beside the cadence field.
     chapter_cadences: dict[int, int] = {}  # replaced per form by the view, never mutated
 
@@ -315,16 +354,18 @@ class ContactFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = SearchField(_l("Search"), validators=[Optional(), Length(max=200)])
+    q = SearchField(_l("Search"), validators=[Optional(), Length(max=200)], widget=FastSearchInput())
     # "" (the "any" choice) when not given: no value means no filter, not a value that is not understood.
     kind = SelectField(LABELS["kind"], default="", widget=ChoiceSelect(per_language=True))
     stance = SelectField(LABELS["stance"], default="", widget=ChoiceSelect(per_language=True))
-    target = BooleanField(_l("Ultimate targets only"), false_values=("", "0", "false", "off", "no"))
+    target = BooleanField(
+        _l("Ultimate targets only"), false_values=("", "0", "false", "off", "no"), widget=FastCheckboxInput()
+    )
     holder = SelectField(_l("Held by"), default="", widget=ChoiceSelect())
     # Checked in filters() against the code list: matching 250 choices one by one costs more than the page.
     country = SelectField(LABELS["country"], filters=[_upper], widget=CountrySelect(), validate_choice=False)
     chapter = SelectField(LABELS["chapter_id"], coerce=optional_int, widget=ChoiceSelect())
-    tag = StringField(_l("Tag"), validators=[Optional(), Length(max=60)])
+    tag = StringField(_l("Tag"), validators=[Optional(), Length(max=60)], widget=FastTextInput())
     sort = SelectField(_l("Sort by"), default="name", widget=ChoiceSelect(per_language=True))
 
     def __init__(

@@ -113,7 +113,7 @@ class _Shape:
     """Which filters a list statement has: what it is built from (its values are parameters)."""
 
     chapters: int  # how many chapters may be read (after the chapter filter)
-    merge: bool  # each chapter's first rows merged (see contact_list)
+    merge: bool  # each chapter's first rows merged (see _ids)
     q: bool  # a search: counted exactly, never merged
     search: int  # words searched, or EMAIL_SEARCH
     kind: bool

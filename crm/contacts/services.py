@@ -24,6 +24,7 @@ from crm.contacts.models import (
     Contact,
     ContactKind,
     ContactMethod,
+    ContactSearchTerm,
     ExternalId,
     Stance,
     StanceChange,
@@ -133,7 +134,12 @@ def create_contact(
     _apply(session, contact, {**DEFAULTS, "emails": [], "phones": [], "addresses": [], "links": [], **fields})
     contact.positions = [new_position(session, chapter_id, *spec) for spec in positions]
     session.add(contact)
-    search.reindex(session, contact)  # flushes: the records below need the contact's id
+    # Index the new contact (search.reindex without its delete: a new contact has no terms yet, and a create
+    # holds the database's write lock). The flush gives the records below the contact's id.
+    session.flush()
+    terms = search.terms_of(contact)
+    if terms:
+        session.execute(sa.insert(ContactSearchTerm), [{"contact_id": contact.id, "term": term} for term in terms])
     _record_stance(session, actor, contact, previous=None, note=stance_note)
     # The creation record lists what was filled in; defaults ("unknown", no, empty) would only be noise.
     created = {

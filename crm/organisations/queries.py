@@ -125,15 +125,6 @@ def same_name_and_kind(chapter_id: int, sort_name: str, kind: OrganisationKind) 
     )
 
 
-def children_of(organisation_id: int) -> sa.Select[tuple[Organisation]]:
-    """Return an organisation's live sub-organisations by name."""
-    return (
-        sa.select(Organisation)
-        .where(Organisation.parent_id == organisation_id, Organisation.deleted_at.is_(None))
-        .order_by(Organisation.sort_name, Organisation.id)
-    )
-
-
 def child_count(organisation_id: int) -> sa.Select[tuple[int]]:
     """Count an organisation's live sub-organisations."""
     return sa.select(sa.func.count(Organisation.id)).where(
@@ -264,17 +255,24 @@ def other_position_count(organisation_id: int, today: dt.date) -> sa.Select[tupl
     )
 
 
-def children(organisation_id: int, limit: int) -> sa.Select[Any]:
-    """Return id, name and kind of up to ``limit`` of an organisation's live sub-organisations, by name."""
+@cache
+def _children() -> sa.Select[Any]:
+    parent_id = sa.bindparam("organisation_id", type_=sa.Integer)
     return (
         sa.select(Organisation.id, Organisation.name, Organisation.kind)
-        .where(Organisation.parent_id == organisation_id, Organisation.deleted_at.is_(None))
+        .where(Organisation.parent_id == parent_id, Organisation.deleted_at.is_(None))
         .order_by(Organisation.sort_name, Organisation.id)
-        .limit(limit)
+        .limit(sa.bindparam("limit", type_=sa.Integer))
     )
 
 
-def changes_of(organisation_id: int) -> sa.Select[Any]:
+def children(organisation_id: int, limit: int) -> tuple[sa.Select[Any], dict[str, Any]]:
+    """Return (statement, parameters) of id, name and kind of up to ``limit`` of an organisation's live
+    sub-organisations, by name. Built once, like ``people``."""
+    return _children(), {"organisation_id": organisation_id, "limit": limit}
+
+
+def changes_of(organisation_id: Any) -> sa.Select[Any]:
     """Return an organisation's changes, newest first: id, action, at, changes and actor_name (None for the
     system)."""
     return (
@@ -283,6 +281,17 @@ def changes_of(organisation_id: int) -> sa.Select[Any]:
         .where(Change.entity_type == ENTITY, Change.entity_id == organisation_id)
         .order_by(Change.at.desc(), Change.id.desc())
     )
+
+
+@cache
+def _recent_changes() -> sa.Select[Any]:
+    organisation_id = sa.bindparam("organisation_id", type_=sa.Integer)
+    return changes_of(organisation_id).limit(sa.bindparam("limit", type_=sa.Integer))
+
+
+def recent_changes(organisation_id: int, limit: int) -> tuple[sa.Select[Any], dict[str, Any]]:
+    """Return (statement, parameters) of an organisation's latest ``limit`` changes (see ``changes_of``)."""
+    return _recent_changes(), {"organisation_id": organisation_id, "limit": limit}
 
 
 def trash(chapter_ids: list[int]) -> sa.Select[tuple[Organisation]]:

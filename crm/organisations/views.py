@@ -254,8 +254,8 @@ def show(organisation_id: int) -> ResponseLike:
     organisation = services.get_organisation(session, current_user, organisation_id)
     today = _today()
     people, others = _people(organisation.id, today)
-    children = session.execute(queries.children(organisation.id, CHILDREN_SHOWN + 1)).all()
-    changes = session.execute(queries.changes_of(organisation.id).limit(CHANGES_SHOWN)).all()
+    children = session.execute(*queries.children(organisation.id, CHILDREN_SHOWN + 1)).all()
+    changes = session.execute(*queries.recent_changes(organisation.id, CHANGES_SHOWN)).all()
     return render_template(
         "organisations/show.html",
         organisation=organisation,

@@ -239,6 +239,10 @@ def test_page_sql_statements_do_not_grow_with_people(client: FlaskClient, chapte
     past_the_end = _body(client.get(f"/organisations/{big.id}?page=9"))
     assert "People (120)" in past_the_end
     assert "Page 9 of 3" in past_the_end
+    people, others = _body(client.get(f"/organisations/{big.id}?others=9")).split('id="other-positions"')
+    assert "People (120)" in people
+    assert "(30)" in others
+    assert "Page 9 of 2" in others
 
 
 @pytest.mark.usefixtures("signed_in")
