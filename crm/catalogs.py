@@ -23,15 +23,16 @@ METHOD_MAP = [
     ("templates/**.html", "jinja2.ext:babel_extract"),
     ("templates/**.txt", "jinja2.ext:babel_extract"),
 ]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
-            "lazy_ngettext": (1, 2)}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2)}
 
 
 def extract() -> Catalog:
     """Collect every translatable message in the package and the templates."""
     catalog = Catalog(project="Lobby CRM", charset="utf-8")
     for filename, lineno, message, comments, context in extract_from_dir(
-        ROOT, method_map=METHOD_MAP, keywords=KEYWORDS,
+        ROOT,
+        method_map=METHOD_MAP,
+        keywords=KEYWORDS,
         directory_filter=lambda path: not any(p in Path(path).parts for p in (".venv", "node_modules", "tests")),
     ):
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)

@@ -63,9 +63,7 @@ class Base(DeclarativeBase):
 
 pk = Annotated[int, mapped_column(primary_key=True)]
 created_at = Annotated[dt.datetime, mapped_column(default=utcnow, server_default=sa.func.now())]
-updated_at = Annotated[
-    dt.datetime, mapped_column(default=utcnow, onupdate=utcnow, server_default=sa.func.now())
-]
+updated_at = Annotated[dt.datetime, mapped_column(default=utcnow, onupdate=utcnow, server_default=sa.func.now())]
 flag_false = Annotated[bool, mapped_column(default=False, server_default=sa.false())]
 text = Annotated[str, mapped_column(sa.Text, default="", server_default="")]
 
@@ -120,9 +118,7 @@ def init_app(app: Flask) -> None:
     app.extensions["crm.db"] = Database(
         engine=engine,
         sessionmaker=sessionmaker(bind=engine, expire_on_commit=False),
-        write_sessionmaker=sessionmaker(
-            bind=engine.execution_options(crm_write=True), expire_on_commit=False
-        ),
+        write_sessionmaker=sessionmaker(bind=engine.execution_options(crm_write=True), expire_on_commit=False),
     )
     app.teardown_appcontext(_close_session)
 

@@ -43,8 +43,15 @@ def page_number(raw: str | None) -> int:
         return 1
 
 
-def paginate(session: Session, stmt: sa.Select[Any], *, page: int, per_page: int,
-             count_stmt: sa.Select[Any] | None = None, rows: bool = False) -> Page[Any]:
+def paginate(
+    session: Session,
+    stmt: sa.Select[Any],
+    *,
+    page: int,
+    per_page: int,
+    count_stmt: sa.Select[Any] | None = None,
+    rows: bool = False,
+) -> Page[Any]:
     """Return one page of ``stmt``'s scalars (with ``rows``, its whole rows) and the total number of rows."""
     if count_stmt is None:
         count_stmt = sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())

@@ -25,8 +25,11 @@ def _database_url() -> str:
 def _skip_empty(context_: object, _revision: object, directives: list[ops.MigrationScript]) -> None:
     """Do not write a revision when autogenerate found nothing to change."""
     script = directives[0]
-    if getattr(config.cmd_opts, "autogenerate", False) and script.upgrade_ops is not None \
-            and script.upgrade_ops.is_empty():
+    if (
+        getattr(config.cmd_opts, "autogenerate", False)
+        and script.upgrade_ops is not None
+        and script.upgrade_ops.is_empty()
+    ):
         directives[:] = []
         logger.info("No changes in schema detected; no revision written.")
 
@@ -43,8 +46,13 @@ def _render_item(type_: str, obj: object, _autogen_context: object) -> str | boo
 def run_migrations_offline() -> None:
     """Emit SQL to stdout without a database connection."""
     url = _database_url()
-    context.configure(url=url, target_metadata=metadata, literal_binds=True, compare_type=True,
-                      render_as_batch=url.startswith("sqlite"))
+    context.configure(
+        url=url,
+        target_metadata=metadata,
+        literal_binds=True,
+        compare_type=True,
+        render_as_batch=url.startswith("sqlite"),
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -23,8 +23,12 @@ PG_ADMIN_URL = os.environ.get("CRM_TEST_PG_ADMIN_URL", "postgresql+psycopg://pos
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--db", choices=["sqlite", "postgresql"], default=os.environ.get("CRM_TEST_DB", "sqlite"),
-                     help="database the suite runs on (default: sqlite; env CRM_TEST_DB)")
+    parser.addoption(
+        "--db",
+        choices=["sqlite", "postgresql"],
+        default=os.environ.get("CRM_TEST_DB", "sqlite"),
+        help="database the suite runs on (default: sqlite; env CRM_TEST_DB)",
+    )
 
 
 def pytest_report_header(config: pytest.Config) -> str:

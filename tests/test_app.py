@@ -16,8 +16,9 @@ def test_testing_config(app) -> None:
 
 
 def test_environment_overrides_defaults() -> None:
-    settings = Config.load({"CRM_SMTP_HOST": "mail.example.org", "CRM_SMTP_PORT": "2525",
-                            "CRM_BASE_URL": "https://crm.example.org"})
+    settings = Config.load(
+        {"CRM_SMTP_HOST": "mail.example.org", "CRM_SMTP_PORT": "2525", "CRM_BASE_URL": "https://crm.example.org"}
+    )
     assert settings["SMTP_HOST"] == "mail.example.org"
     assert settings["SMTP_PORT"] == 2525
     assert settings["BASE_URL"] == "https://crm.example.org"

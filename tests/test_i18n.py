@@ -80,7 +80,7 @@ def test_the_checker_finds_bare_text() -> None:
     assert unmarked_strings("<p>Hello {{ name }}</p>") == ["Hello"]
     assert unmarked_strings('<input placeholder="Search">') == ["Search"]
     assert unmarked_strings("<p>{{ _('Hello') }}</p><p>{% trans %}Hi{% endtrans %}</p>") == []
-    assert unmarked_strings("<a href=\"{{ url }}\">{{ name }}</a> · 12") == []
+    assert unmarked_strings('<a href="{{ url }}">{{ name }}</a> · 12') == []
 
 
 @pytest.mark.parametrize("path", sorted(TEMPLATES.rglob("*.*")), ids=lambda p: str(p.relative_to(TEMPLATES)))

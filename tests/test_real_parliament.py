@@ -33,28 +33,41 @@ def popolo() -> dict[str, Any]:
 def _load(session: Any, chapter: Any, popolo: dict[str, Any]) -> dict[str, Contact]:
     kinds = {"party": OrganisationKind.PARTY, "legislature": OrganisationKind.PARLIAMENT}
     organisations = {
-        o["id"]: find_or_create_organisation(session, None, chapter_id=chapter.id, name=o["name"],
-                                             kind=kinds[o["classification"]], country="NL")
+        o["id"]: find_or_create_organisation(
+            session, None, chapter_id=chapter.id, name=o["name"], kind=kinds[o["classification"]], country="NL"
+        )
         for o in popolo["organizations"]
     }
     party_of = {m["person_id"]: m["on_behalf_of_id"] for m in popolo["memberships"]}
     contacts = {}
     for person in popolo["persons"]:
-        identifiers = [(i["scheme"], i["identifier"]) for i in person.get("identifiers", [])
-                       if i["scheme"] in {"parlement", "wikidata"}]
+        identifiers = [
+            (i["scheme"], i["identifier"])
+            for i in person.get("identifiers", [])
+            if i["scheme"] in {"parlement", "wikidata"}
+        ]
         contacts[person["id"]] = services.create_contact(
-            session, None, chapter_id=chapter.id, given_name=person["given_name"],
-            family_name=person["family_name"], kind=ContactKind.REPRESENTATIVE, country="NL",
-            emails=[("work", person["email"])], external_ids=identifiers,
-            positions=[(organisations["legislature"], "Lid Tweede Kamer", None, None),
-                       (organisations[party_of[person["id"]]], "Kamerlid", None, None)],
+            session,
+            None,
+            chapter_id=chapter.id,
+            given_name=person["given_name"],
+            family_name=person["family_name"],
+            kind=ContactKind.REPRESENTATIVE,
+            country="NL",
+            emails=[("work", person["email"])],
+            external_ids=identifiers,
+            positions=[
+                (organisations["legislature"], "Lid Tweede Kamer", None, None),
+                (organisations[party_of[person["id"]]], "Kamerlid", None, None),
+            ],
         )
     session.flush()
     return contacts
 
 
-def test_a_whole_parliament_loads_and_can_be_browsed(app, db_session, chapter, user, auth, popolo,
-                                                       count_queries) -> None:
+def test_a_whole_parliament_loads_and_can_be_browsed(
+    app, db_session, chapter, user, auth, popolo, count_queries
+) -> None:
     with app.test_request_context():
         contacts = _load(db_session, chapter, popolo)
     assert len(contacts) == len(popolo["persons"]) == 152
@@ -63,8 +76,9 @@ def test_a_whole_parliament_loads_and_can_be_browsed(app, db_session, chapter, u
 
     # Every member is on the parliament's page (50 a page).
     kamer = db_session.scalar(sa.text("SELECT id FROM organisations WHERE name = 'Tweede Kamer'"))
-    pages = "".join(client.get(f"/organisations/{kamer}", query_string={"page": n}).get_data(as_text=True)
-                    for n in (1, 2, 3, 4))
+    pages = "".join(
+        client.get(f"/organisations/{kamer}", query_string={"page": n}).get_data(as_text=True) for n in (1, 2, 3, 4)
+    )
     for contact in contacts.values():
         assert f'/contacts/{contact.id}"' in pages
     sample = popolo["persons"][::25]
@@ -91,6 +105,12 @@ def test_parliament_ids_are_unique_per_chapter(app, db_session, chapter, popolo)
         person = popolo["persons"][0]
         wikidata = next(i["identifier"] for i in person["identifiers"] if i["scheme"] == "wikidata")
         with pytest.raises(Invalid):
-            services.create_contact(db_session, None, chapter_id=chapter.id, given_name="Someone",
-                                    family_name="Else", external_ids=[("wikidata", wikidata)])
+            services.create_contact(
+                db_session,
+                None,
+                chapter_id=chapter.id,
+                given_name="Someone",
+                family_name="Else",
+                external_ids=[("wikidata", wikidata)],
+            )
     assert len(contacts) == 152

@@ -24,8 +24,9 @@ class PasswordPair:
     """A new password with its confirmation, checked for length."""
 
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=MIN_LENGTH, max=1000)])
-    confirm = PasswordField(_l("Repeat the password"),
-                            validators=[DataRequired(), EqualTo("password", _l("The passwords do not match."))])
+    confirm = PasswordField(
+        _l("Repeat the password"), validators=[DataRequired(), EqualTo("password", _l("The passwords do not match."))]
+    )
 
 
 class FirstRunForm(FlaskForm, PasswordPair):
@@ -64,10 +65,11 @@ class SettingsForm(FlaskForm):
 
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=1000)])
-    new_password = PasswordField(_l("New password"),
-                                 validators=[DataRequired(), Length(min=MIN_LENGTH, max=1000)])
-    confirm = PasswordField(_l("Repeat the new password"),
-                            validators=[DataRequired(), EqualTo("new_password", _l("The passwords do not match."))])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=MIN_LENGTH, max=1000)])
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("new_password", _l("The passwords do not match."))],
+    )
     submit = SubmitField(_l("Change password"))
 
 

@@ -15,6 +15,7 @@ def _dummy_hash() -> str:
     # Verifying against this when an account does not exist keeps sign-in time the same either way.
     return _hasher.hash("not a real password")
 
+
 MIN_LENGTH = 10
 
 

@@ -91,13 +91,15 @@ def sign_in(session: Session, *, email: str, password: str, address: str) -> Use
         _failures(session, "account", email, since) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
         or _failures(session, "address", address, since) >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
     ):
-        raise Throttled(_("Too many failed attempts. Wait %(n)d minutes and try again.",
-                          n=config["LOGIN_FAILURE_WINDOW_MINUTES"]))
+        raise Throttled(
+            _("Too many failed attempts. Wait %(n)d minutes and try again.", n=config["LOGIN_FAILURE_WINDOW_MINUTES"])
+        )
     if user is None or not valid or not user.is_active:
         # Rows older than the window no longer count; dropping them here keeps the table small.
         session.execute(sa.delete(LoginFailure).where(LoginFailure.at < since))
-        session.add_all([LoginFailure(kind="account", key=email, at=now),
-                         LoginFailure(kind="address", key=address, at=now)])
+        session.add_all(
+            [LoginFailure(kind="account", key=email, at=now), LoginFailure(kind="address", key=address, at=now)]
+        )
         raise Invalid(_("That email address and password do not match."))
     session.execute(sa.delete(LoginFailure).where(LoginFailure.kind == "account", LoginFailure.key == email))
     if user.password_hash and needs_rehash(user.password_hash):
@@ -146,8 +148,13 @@ def request_password_reset(session: Session, *, email: str, locale: str) -> None
     hours = current_app.config["TOKEN_MAX_AGE_HOURS"]
     token = make_token("reset", _reset_payload(user))
     url = current_app.config["BASE_URL"].rstrip("/") + url_for("auth.reset_password", token=token)
-    messages.enqueue(session, to=user.email, name="password-reset", locale=user.language or locale,
-                     context=messages.password_reset(name=user.name, url=url, hours=hours))
+    messages.enqueue(
+        session,
+        to=user.email,
+        name="password-reset",
+        locale=user.language or locale,
+        context=messages.password_reset(name=user.name, url=url, hours=hours),
+    )
 
 
 def user_for_reset_token(session: Session, token: str) -> User | None:

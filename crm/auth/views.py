@@ -45,8 +45,12 @@ def login_post() -> ResponseLike:
         return render_template("auth/login.html", form=form), 400
     session = get_session()
     try:
-        user = services.sign_in(session, email=form.email.data or "", password=form.password.data or "",
-                                address=request.remote_addr or "unknown")
+        user = services.sign_in(
+            session,
+            email=form.email.data or "",
+            password=form.password.data or "",
+            address=request.remote_addr or "unknown",
+        )
     except (Invalid, services.Throttled) as error:
         commit()  # failures must count even though sign-in failed
         form.form_errors.append(str(error))
@@ -84,8 +88,9 @@ def first_run_post() -> ResponseLike:
     form = FirstRunForm()
     if form.validate_on_submit():
         try:
-            user = services.create_first_admin(session, email=form.email.data or "", name=form.name.data or "",
-                                               password=form.password.data or "")
+            user = services.create_first_admin(
+                session, email=form.email.data or "", name=form.name.data or "", password=form.password.data or ""
+            )
         except Invalid as error:
             add_error(form, error)
         else:
@@ -161,10 +166,14 @@ def accept_invitation_post(token: str) -> ResponseLike:
     form = AcceptInvitationForm()
     if form.validate_on_submit():
         try:
-            user = chapter_services.accept_invitation(session, invitation, name=form.name.data or "",
-                                                      password=form.password.data or "",
-                                                      confirm=form.confirm.data,
-                                                      address=request.remote_addr or "unknown")
+            user = chapter_services.accept_invitation(
+                session,
+                invitation,
+                name=form.name.data or "",
+                password=form.password.data or "",
+                confirm=form.confirm.data,
+                address=request.remote_addr or "unknown",
+            )
         except services.Throttled as error:
             commit()  # a failed password check counts towards throttling, as at sign-in
             form.form_errors.append(str(error))
@@ -183,8 +192,7 @@ def accept_invitation_post(token: str) -> ResponseLike:
 @login_required
 def settings() -> ResponseLike:
     """Show the user's own settings and password form."""
-    form = SettingsForm(obj=current_user, language=current_user.language or "",
-                        timezone=current_user.timezone or "")
+    form = SettingsForm(obj=current_user, language=current_user.language or "", timezone=current_user.timezone or "")
     return render_template("auth/settings.html", form=form, password_form=ChangePasswordForm())
 
 
@@ -195,8 +203,9 @@ def settings_post() -> ResponseLike:
     form = SettingsForm()
     if not form.validate_on_submit():
         return render_template("auth/settings.html", form=form, password_form=ChangePasswordForm()), 400
-    services.update_settings(get_session(), current_user, name=form.name.data or "",
-                             language=form.language.data, timezone=form.timezone.data)
+    services.update_settings(
+        get_session(), current_user, name=form.name.data or "", language=form.language.data, timezone=form.timezone.data
+    )
     commit()
     flash(_("Your settings are saved."), "success")
     return redirect(url_for("auth.settings"))
@@ -209,8 +218,9 @@ def change_password() -> ResponseLike:
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(get_session(), current_user, current=form.current_password.data or "",
-                                     new=form.new_password.data or "")
+            services.change_password(
+                get_session(), current_user, current=form.current_password.data or "", new=form.new_password.data or ""
+            )
         except Invalid as error:
             add_error(form, error)
         else:
@@ -222,4 +232,3 @@ def change_password() -> ResponseLike:
             return redirect(url_for("auth.settings"))
     settings_form = SettingsForm(obj=current_user)
     return render_template("auth/settings.html", form=settings_form, password_form=form), 400
-

@@ -20,8 +20,9 @@ class ChapterForm(FlaskForm):
         validators=[DataRequired(), Regexp(r"^[A-Za-z]{2}$", message=_l("Use a code like NL or GB."))],
     )
     parent_id = SelectField(_l("Part of"), coerce=optional_int)
-    default_cadence_days = IntegerField(_l("Keep-warm cadence (days)"), default=30,
-                                        validators=[DataRequired(), NumberRange(min=1, max=3650)])
+    default_cadence_days = IntegerField(
+        _l("Keep-warm cadence (days)"), default=30, validators=[DataRequired(), NumberRange(min=1, max=3650)]
+    )
     submit = SubmitField(_l("Save chapter"))
 
     def __init__(self, *args: object, **kwargs: object) -> None:

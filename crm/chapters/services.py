@@ -17,30 +17,65 @@ from crm.mail import messages
 
 
 def create_chapter(
-    session: Session, actor: User, *, name: str, kind: ChapterKind, country: str,
-    parent_id: int | None = None, default_cadence_days: int = 30,
+    session: Session,
+    actor: User,
+    *,
+    name: str,
+    kind: ChapterKind,
+    country: str,
+    parent_id: int | None = None,
+    default_cadence_days: int = 30,
 ) -> Chapter:
     """Create a chapter (site administrators only)."""
     if not actor.is_admin:
         raise Forbidden
-    return _save_chapter(session, Chapter(), name=name, kind=kind, country=country, parent_id=parent_id,
-                         default_cadence_days=default_cadence_days)
+    return _save_chapter(
+        session,
+        Chapter(),
+        name=name,
+        kind=kind,
+        country=country,
+        parent_id=parent_id,
+        default_cadence_days=default_cadence_days,
+    )
 
 
 def update_chapter(
-    session: Session, actor: User, chapter: Chapter, *, name: str, kind: ChapterKind, country: str,
-    parent_id: int | None, default_cadence_days: int,
+    session: Session,
+    actor: User,
+    chapter: Chapter,
+    *,
+    name: str,
+    kind: ChapterKind,
+    country: str,
+    parent_id: int | None,
+    default_cadence_days: int,
 ) -> Chapter:
     """Change a chapter's details (its coordinators or an administrator)."""
     check_coordinator(actor, chapter.id, session)
     if parent_id != chapter.parent_id and not actor.is_admin:
         raise Forbidden
-    return _save_chapter(session, chapter, name=name, kind=kind, country=country, parent_id=parent_id,
-                         default_cadence_days=default_cadence_days)
+    return _save_chapter(
+        session,
+        chapter,
+        name=name,
+        kind=kind,
+        country=country,
+        parent_id=parent_id,
+        default_cadence_days=default_cadence_days,
+    )
 
 
-def _save_chapter(session: Session, chapter: Chapter, *, name: str, kind: ChapterKind, country: str,
-                  parent_id: int | None, default_cadence_days: int) -> Chapter:
+def _save_chapter(
+    session: Session,
+    chapter: Chapter,
+    *,
+    name: str,
+    kind: ChapterKind,
+    country: str,
+    parent_id: int | None,
+    default_cadence_days: int,
+) -> Chapter:
     name = name.strip()
     clash = session.scalar(sa.select(Chapter.id).where(sa.func.lower(Chapter.name) == name.lower()))
     if clash is not None and clash != chapter.id:
@@ -70,9 +105,13 @@ def invite_member(session: Session, actor: User, chapter: Chapter, *, email: str
     days = current_app.config["INVITATION_MAX_AGE_DAYS"]
     token = make_token("invite", [invitation.id, email])
     url = current_app.config["BASE_URL"].rstrip("/") + url_for("auth.accept_invitation", token=token)
-    messages.enqueue(session, to=email, name="invitation", locale=locale,
-                     context=messages.invitation(chapter_name=chapter.name, inviter_name=actor.name,
-                                                 url=url, days=days))
+    messages.enqueue(
+        session,
+        to=email,
+        name="invitation",
+        locale=locale,
+        context=messages.invitation(chapter_name=chapter.name, inviter_name=actor.name, url=url, days=days),
+    )
 
 
 def invitation_for_token(session: Session, token: str) -> Invitation | None:
@@ -138,8 +177,12 @@ def _coordinators_left(session: Session, chapter_id: int, without: int) -> int:
 def change_role(session: Session, actor: User, membership: Membership, role: Role) -> None:
     """Make a member a volunteer or coordinator; a chapter keeps at least one coordinator."""
     check_coordinator(actor, membership.chapter_id, session)
-    if role is Role.VOLUNTEER and membership.role is Role.COORDINATOR and not actor.is_admin \
-            and _coordinators_left(session, membership.chapter_id, membership.id) == 0:
+    if (
+        role is Role.VOLUNTEER
+        and membership.role is Role.COORDINATOR
+        and not actor.is_admin
+        and _coordinators_left(session, membership.chapter_id, membership.id) == 0
+    ):
         raise Invalid(_("A chapter needs at least one coordinator."), field="role")
     membership.role = role
 
@@ -147,7 +190,10 @@ def change_role(session: Session, actor: User, membership: Membership, role: Rol
 def remove_member(session: Session, actor: User, membership: Membership) -> None:
     """Remove someone from a chapter; a chapter keeps at least one coordinator."""
     check_coordinator(actor, membership.chapter_id, session)
-    if membership.role is Role.COORDINATOR and not actor.is_admin \
-            and _coordinators_left(session, membership.chapter_id, membership.id) == 0:
+    if (
+        membership.role is Role.COORDINATOR
+        and not actor.is_admin
+        and _coordinators_left(session, membership.chapter_id, membership.id) == 0
+    ):
         raise Invalid(_("A chapter needs at least one coordinator."))
     session.delete(membership)

@@ -76,8 +76,13 @@ def create() -> ResponseLike:
 
 
 def _chapter_fields(form: ChapterForm) -> dict[str, object]:
-    return {"name": form.name.data or "", "kind": ChapterKind(form.kind.data), "country": form.country.data or "",
-            "parent_id": form.parent_id.data, "default_cadence_days": form.default_cadence_days.data or 30}
+    return {
+        "name": form.name.data or "",
+        "kind": ChapterKind(form.kind.data),
+        "country": form.country.data or "",
+        "parent_id": form.parent_id.data,
+        "default_cadence_days": form.default_cadence_days.data or 30,
+    }
 
 
 @bp.get("/<int:chapter_id>")
@@ -87,10 +92,14 @@ def show(chapter_id: int) -> ResponseLike:
     session = get_session()
     is_coordinator = role_in(current_user, chapter.id) is Role.COORDINATOR
     return render_template(
-        "chapters/show.html", chapter=chapter, is_coordinator=is_coordinator,
+        "chapters/show.html",
+        chapter=chapter,
+        is_coordinator=is_coordinator,
         members=session.scalars(queries.members_of(chapter.id)).all(),
         invitations=session.scalars(queries.open_invitations(chapter.id)).all() if is_coordinator else [],
-        invite_form=InviteForm(), role_form=RoleForm(), confirm_form=ConfirmForm(),
+        invite_form=InviteForm(),
+        role_form=RoleForm(),
+        confirm_form=ConfirmForm(),
     )
 
 
@@ -127,8 +136,14 @@ def invite(chapter_id: int) -> ResponseLike:
     form = InviteForm()
     if form.validate_on_submit():
         try:
-            services.invite_member(get_session(), current_user, chapter, email=form.email.data or "",
-                                   role=Role(form.role.data), locale=str(get_locale()))
+            services.invite_member(
+                get_session(),
+                current_user,
+                chapter,
+                email=form.email.data or "",
+                role=Role(form.role.data),
+                locale=str(get_locale()),
+            )
         except Invalid as error:
             flash(error.message, "error")
         else:

@@ -404,9 +404,7 @@ class ContactFilterForm(FlaskForm):
 
 # The two forms on the contact page, rendered on every view of it: their widgets build attributes cheaply.
 class PositionForm(FlaskForm):
-    organisation = StringField(
-        _l("Organisation"), validators=[DataRequired(), Length(max=300)], widget=FastTextInput()
-    )
+    organisation = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=300)], widget=FastTextInput())
     title = StringField(_l("Title or role"), validators=[Optional(), Length(max=300)], widget=FastTextInput())
     start_date = DateField(_l("Start date"), validators=[Optional()], widget=FastDateInput())
     end_date = DateField(_l("End date"), validators=[Optional()], widget=FastDateInput())

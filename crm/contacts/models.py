@@ -85,9 +85,7 @@ class Organisation(Base):
     sort_name: Mapped[str] = mapped_column(sa.String(300))
     kind: Mapped[OrganisationKind] = mapped_column(str_enum(OrganisationKind))
     country: Mapped[str | None] = mapped_column(sa.String(2))
-    parent_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("organisations.id", ondelete="SET NULL"), index=True
-    )
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
     website: Mapped[str | None] = mapped_column(sa.String(500))
     notes: Mapped[text]
     deleted_at: Mapped[dt.datetime | None]
@@ -147,9 +145,7 @@ class Contact(Base):
     understands_global_coordination: Mapped[Understanding] = mapped_column(
         str_enum(Understanding), default=Understanding.UNKNOWN
     )
-    technical_background: Mapped[Understanding] = mapped_column(
-        str_enum(Understanding), default=Understanding.UNKNOWN
-    )
+    technical_background: Mapped[Understanding] = mapped_column(str_enum(Understanding), default=Understanding.UNKNOWN)
     cadence_days: Mapped[int | None]
     notes: Mapped[text]
     deleted_at: Mapped[dt.datetime | None]
@@ -192,9 +188,7 @@ class Position(Base):
 
     id: Mapped[pk]
     contact_id: Mapped[int] = mapped_column(sa.ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
-    organisation_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
-    )
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="RESTRICT"), index=True)
     title: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
     start_date: Mapped[dt.date | None]
     end_date: Mapped[dt.date | None]
@@ -266,7 +260,5 @@ class ContactSearchTerm(Base):
     __tablename__ = "contact_search_terms"
     __table_args__ = (sa.Index("ix_contact_search_terms_term_contact_id", "term", "contact_id"),)
 
-    contact_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True
-    )
+    contact_id: Mapped[int] = mapped_column(sa.ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True)
     term: Mapped[str] = mapped_column(sa.String(120), primary_key=True)

@@ -17,7 +17,10 @@ MAX_TERM = 120
 
 
 def contact_terms(
-    *, names: Iterable[str | None], emails: Iterable[str] = (), organisations: Iterable[str] = (),
+    *,
+    names: Iterable[str | None],
+    emails: Iterable[str] = (),
+    organisations: Iterable[str] = (),
     tags: Iterable[str] = (),
 ) -> set[str]:
     """Return the search terms for a contact's names, email addresses, organisation names and tags."""
@@ -82,5 +85,3 @@ def matching(query: str) -> sa.Select[tuple[int]] | None:
             )
         )
     return sa.intersect(*subqueries) if len(subqueries) > 1 else subqueries[0]  # type: ignore[return-value]
-
-

@@ -247,9 +247,7 @@ def _new_organisation_url(name: str | None) -> str | None:
 def _facts(contact: Contact) -> dict[str, Any]:
     """Return the contact's methods by kind, tags, holders, external ids and the organisations to suggest."""
     facts: dict[str, Any] = {"methods": {}, "tags": [], "holders": [], "external_ids": [], "offered": []}
-    stmt, params = queries.contact_facts(
-        contact, SUGGESTED_ORGANISATIONS + 1 if contact.deleted_at is None else 0
-    )
+    stmt, params = queries.contact_facts(contact, SUGGESTED_ORGANISATIONS + 1 if contact.deleted_at is None else 0)
     for part, a, b, c, *_keys in get_session().execute(stmt, params):
         if part == 0:
             facts["methods"].setdefault(a, []).append((b, c))

@@ -12,8 +12,7 @@ def my_contacts(user_id: int, chapter_ids: list[int], limit: int = 10) -> sa.Sel
     return (
         sa.select(Contact)
         .join(contact_holders, contact_holders.c.contact_id == Contact.id)
-        .where(contact_holders.c.user_id == user_id, Contact.chapter_id.in_(chapter_ids),
-               Contact.deleted_at.is_(None))
+        .where(contact_holders.c.user_id == user_id, Contact.chapter_id.in_(chapter_ids), Contact.deleted_at.is_(None))
         .order_by(Contact.sort_name)
         .limit(limit)
     )

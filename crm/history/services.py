@@ -35,13 +35,25 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
 
 
 def record(
-    session: Session, actor: User | None, *, entity_type: str, entity_id: int, chapter_id: int,
-    action: Action, changes: Mapping[str, list[Any]] | None = None,
+    session: Session,
+    actor: User | None,
+    *,
+    entity_type: str,
+    entity_id: int,
+    chapter_id: int,
+    action: Action,
+    changes: Mapping[str, list[Any]] | None = None,
 ) -> Change | None:
     """Add a change record; an update that changed nothing records nothing."""
     if action is Action.UPDATED and not changes:
         return None
-    change = Change(entity_type=entity_type, entity_id=entity_id, chapter_id=chapter_id, action=action,
-                    actor_id=actor.id if actor else None, changes=dict(changes or {}))
+    change = Change(
+        entity_type=entity_type,
+        entity_id=entity_id,
+        chapter_id=chapter_id,
+        action=action,
+        actor_id=actor.id if actor else None,
+        changes=dict(changes or {}),
+    )
     session.add(change)
     return change

@@ -19,8 +19,13 @@ from crm.pagination import page_number, paginate
 @admin_required
 def index() -> str:
     """List outbox messages, newest first."""
-    page = paginate(get_session(), queries.outbox_page(), page=page_number(request.args.get("page")),
-                    per_page=current_app.config["PAGE_SIZE"], count_stmt=queries.count_all())
+    page = paginate(
+        get_session(),
+        queries.outbox_page(),
+        page=page_number(request.args.get("page")),
+        per_page=current_app.config["PAGE_SIZE"],
+        count_stmt=queries.count_all(),
+    )
     return render_template("mail/index.html", page=page, smtp=smtp_configured(current_app.config))
 
 
