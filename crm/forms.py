@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
@@ -26,8 +27,9 @@ def optional_int(value: object) -> int | None:
     return int(value)  # type: ignore[call-overload, no-any-return]
 
 
+@cache
 def timezone_choices() -> list[tuple[str, str]]:
-    """Return every IANA time zone as a choice."""
+    """Return every IANA time zone as a choice (read from the system's tz database once)."""
     return [(tz, tz) for tz in sorted(available_timezones()) if "/" in tz and not tz.startswith("Etc/")]
 
 

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from crm.auth.passwords import MIN_LENGTH
 from crm.forms import timezone_choices
 from crm.i18n import LANGUAGES
+from crm.widgets import ChoiceSelect
 
 
 class LoginForm(FlaskForm):
@@ -54,7 +55,8 @@ class AcceptInvitationForm(FlaskForm):
 class SettingsForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     language = SelectField(_l("Language"))
-    timezone = SelectField(_l("Time zone"))
+    # ~600 options: built once per language, not per request (crm.widgets).
+    timezone = SelectField(_l("Time zone"), widget=ChoiceSelect(per_language=True))
     submit = SubmitField(_l("Save settings"))
 
     def __init__(self, *args: object, **kwargs: object) -> None:

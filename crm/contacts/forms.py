@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
@@ -28,17 +27,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import (
-    CheckboxInput,
-    DateInput,
-    NumberInput,
-    SearchInput,
     Select,
-    SubmitInput,
-    TextArea,
-    TextInput,
     html_params,
 )
-from wtforms.widgets.core import clean_key
 
 from crm import labels  # a module, not its names: crm.labels imports our models
 from crm.contacts import countries
@@ -47,6 +38,16 @@ from crm.contacts.models import Contact, ContactKind, MethodKind, Stance, Unders
 from crm.contacts.names import joined_name
 from crm.contacts.queries import ContactFilters
 from crm.forms import enum_choices, optional_int
+from crm.widgets import (
+    ChoiceSelect,
+    FastCheckboxInput,
+    FastDateInput,
+    FastNumberInput,
+    FastSearchInput,
+    FastSubmitInput,
+    FastTextArea,
+    FastTextInput,
+)
 
 # Blank rows offered below a contact's existing ones, so a new one can be added without JavaScript.
 BLANK_ROWS = {"emails": 2, "phones": 2, "addresses": 1, "links": 2, "external_ids": 2}
@@ -61,113 +62,6 @@ SORT_CHOICES = [
 
 def _upper(value: str | None) -> str | None:
     return value.strip().upper() if isinstance(value, str) else value
-
-
-def fast_html_params(**kwargs: Any) -> str:
-    """Return WTForms' ``html_params`` output without building a ``Markup`` per attribute (a fraction of the cost)."""
-    params = []
-    for key, value in sorted(kwargs.items()):
-        if value is True:
-            params.append(clean_key(key))
-        elif value is not False:
-            params.append(f'{clean_key(key)}="{escape(value)}"')
-    return " ".join(params)
-
-
-class FastTextInput(TextInput):
-    """WTForms' ``TextInput``, its attributes built by ``fast_html_params``; the same HTML."""
-
-    html_params = staticmethod(fast_html_params)
-
-
-class FastSearchInput(SearchInput):
-    """WTForms' ``SearchInput``, its attributes built by ``fast_html_params``; the same HTML."""
-
-    html_params = staticmethod(fast_html_params)
-
-
-class FastCheckboxInput(CheckboxInput):
-    """WTForms' ``CheckboxInput``, its attributes built by ``fast_html_params``; the same HTML."""
-
-    html_params = staticmethod(fast_html_params)
-
-
-class FastNumberInput(NumberInput):
-    """WTForms' ``NumberInput``, its attributes built by ``fast_html_params``; the same HTML."""
-
-    html_params = staticmethod(fast_html_params)
-
-
-class FastDateInput(DateInput):
-    """WTForms' ``DateInput``, its attributes built by ``fast_html_params``; the same HTML."""
-
-    html_params = staticmethod(fast_html_params)
-
-
-class FastSubmitInput(SubmitInput):
-    """WTForms' ``SubmitInput``, its attributes built by ``fast_html_params``; the same HTML."""
-
-    html_params = staticmethod(fast_html_params)
-
-
-class FastTextArea(TextArea):
-    """WTForms' ``TextArea``, its attributes built by ``fast_html_params``; the same HTML."""
-
-    def __call__(self, field: Any, **kwargs: Any) -> Markup:
-        kwargs.setdefault("id", field.id)
-        flags = getattr(field, "flags", {})
-        for name in self.validation_attrs:
-            if name not in kwargs and getattr(flags, name, False):
-                kwargs[name] = getattr(flags, name)
-        params = fast_html_params(name=field.name, **kwargs)
-        return Markup(f"<textarea {params}>\r\n{escape(field._value())}</textarea>")  # noqa: S704 - escaped
-
-
-class ChoiceSelect(Select):
-    """Render a select exactly as WTForms' ``Select`` does, without building every option through ``html_params``.
-
-    With ``per_language``, the options (whose values and labels then depend only on the language) are built
-    once per language (a widget serves one field); only which one is selected is decided per request, by
-    WTForms' own rule.
-    """
-
-    def __init__(self, *, per_language: bool = False) -> None:
-        super().__init__()
-        self.per_language = per_language
-        self._cache: dict[tuple[str, tuple[Any, ...]], tuple[tuple[str, str], ...]] = {}
-
-    @staticmethod
-    def _option_pair(value: Any, label: Any) -> tuple[str, str]:
-        text = f'value="{escape(str(value) if isinstance(value, bool) else value)}">{escape(label or value)}</option>'
-        return f"<option {text}", f"<option selected {text}"
-
-    def _options(self, choices: list[tuple[Any, Any]]) -> tuple[tuple[str, str], ...]:
-        if not self.per_language:
-            return tuple(self._option_pair(value, label) for value, label in choices)
-        key = (str(get_locale()), tuple(value for value, _label in choices))
-        options = self._cache.get(key)
-        if options is None:
-            options = self._cache[key] = tuple(self._option_pair(value, label) for value, label in choices)
-        return options
-
-    def options(self, field: Any) -> Markup:
-        """Return the field's <option> elements, the chosen one marked."""
-        choices = [(c[0], c[1]) for c in field.choices or ()]
-        coerce, data = field.coerce, field.data
-        return Markup(  # noqa: S704 - values and labels escaped in _option_pair
-            "".join(
-                selected if coerce(value) == data else plain
-                for (value, _label), (plain, selected) in zip(choices, self._options(choices), strict=True)
-            )
-        )
-
-    def __call__(self, field: Any, **kwargs: Any) -> Markup:
-        kwargs.setdefault("id", field.id)
-        flags = getattr(field, "flags", {})
-        for name in self.validation_attrs:
-            if name not in kwargs and getattr(flags, name, False):
-                kwargs[name] = getattr(flags, name)
-        return Markup(f"<select {html_params(name=field.name, **kwargs)}>{self.options(field)}</select>")  # noqa: S704
 
 
 class CountrySelect(Select):
