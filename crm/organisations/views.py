@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from crm import labels
 from crm.auth.access import visible_chapter_ids
 from crm.chapters import queries as chapter_queries
 from crm.contacts import countries
@@ -64,7 +65,32 @@ def _signed_in() -> None:
 
 @bp.context_processor
 def _labels() -> dict[str, Any]:
-    return {"field_labels": FIELD_LABELS, "action_labels": ACTION_LABELS, "country_name": countries.name}
+    return {
+        "field_labels": FIELD_LABELS,
+        "action_labels": ACTION_LABELS,
+        "country_name": countries.name,
+        "change_rows": change_rows,
+    }
+
+
+def _value_text(field: str, value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if field == "kind":
+        return str(labels.ORGANISATION_KINDS.get(value, value))
+    if field == "country":
+        return countries.name(value)
+    if field == "notes" and len(str(value)) > 160:
+        return str(value)[:157] + "…"
+    return str(value)
+
+
+def change_rows(change: Any) -> list[tuple[str, str, str]]:
+    """Return (field label, old, new) for each field a change touched, for templates/_changes.html."""
+    return [
+        (str(FIELD_LABELS.get(field, field)), _value_text(field, values[0]), _value_text(field, values[1]))
+        for field, values in sorted((change.changes or {}).items())
+    ]
 
 
 @lru_cache(maxsize=4096)
