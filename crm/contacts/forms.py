@@ -33,7 +33,7 @@ from wtforms.widgets import (
 
 from crm import labels  # a module, not its names: crm.labels imports our models
 from crm.contacts import countries
-from crm.contacts.fields import LABELS, METHOD_FIELDS, UNDERSTANDING_FIELDS
+from crm.contacts.fields import LABELS, METHOD_FIELDS, SCALAR_FIELDS, UNDERSTANDING_FIELDS
 from crm.contacts.models import Contact, ContactKind, MethodKind, Stance, Understanding
 from crm.contacts.names import joined_name
 from crm.contacts.queries import ContactFilters
@@ -176,25 +176,7 @@ class ContactForm(FlaskForm):
         """
         data: dict[str, Any] = {
             name: getattr(self, name).data
-            for name in (
-                "honorific",
-                "given_name",
-                "name_prefix",
-                "family_name",
-                "display_name",
-                "kind",
-                "country",
-                "constituency",
-                "stance",
-                "is_target",
-                "priority",
-                "goals",
-                "background",
-                "cadence_days",
-                "notes",
-                "holder_ids",
-                *UNDERSTANDING_FIELDS,
-            )
+            for name in (*SCALAR_FIELDS, "holder_ids")
         }
         data["country"] = data["country"] or None
         data["tags"] = (self.tags.data or "").split(",")
