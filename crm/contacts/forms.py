@@ -174,10 +174,7 @@ class ContactForm(FlaskForm):
         With ``submitted`` (the posted keys), repeated groups and tags that were not posted at all are left
         out, so a partial post leaves them as they are.
         """
-        data: dict[str, Any] = {
-            name: getattr(self, name).data
-            for name in (*SCALAR_FIELDS, "holder_ids")
-        }
+        data: dict[str, Any] = {name: getattr(self, name).data for name in (*SCALAR_FIELDS, "holder_ids")}
         data["country"] = data["country"] or None
         data["tags"] = (self.tags.data or "").split(",")
         for name in METHOD_FIELDS:

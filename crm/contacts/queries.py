@@ -33,7 +33,6 @@ from crm.contacts.models import (
     contact_tags,
 )
 from crm.contacts.search import MAX_TERM
-from crm.history.models import Change
 from crm.text import words
 
 MERGE_ROWS = 1000
@@ -561,27 +560,6 @@ def contact_facts(contact: Contact, organisations: int) -> tuple[sa.CompoundSele
     holder (name) by name; 3 an external id (scheme, value) by scheme; 4 an organisation (name, kind) by name.
     """
     return _facts(), {"contact_id": contact.id, "chapter_id": contact.chapter_id, "organisations": organisations}
-
-
-def changes_of(entity_type: str, entity_id: int) -> sa.Select[Any]:
-    """Return a record's changes, newest first: id, action, at, changes and actor_name (None for the system)."""
-    return (
-        sa.select(Change.id, Change.action, Change.at, Change.changes, User.name.label("actor_name"))
-        .outerjoin(User, User.id == Change.actor_id)
-        .where(Change.entity_type == entity_type, Change.entity_id == entity_id)
-        .order_by(Change.at.desc(), Change.id.desc())
-    )
-
-
-@cache
-def _recent_changes() -> sa.Select[Any]:
-    entity_type, entity_id = sa.bindparam("entity_type", type_=sa.String), sa.bindparam("entity_id", type_=sa.Integer)
-    return changes_of(entity_type, entity_id).limit(sa.bindparam("limit", type_=sa.Integer))  # type: ignore[arg-type]
-
-
-def recent_changes(entity_type: str, entity_id: int, limit: int) -> tuple[sa.Select[Any], dict[str, Any]]:
-    """Return (statement, parameters) of a record's latest ``limit`` changes (see ``changes_of``)."""
-    return _recent_changes(), {"entity_type": entity_type, "entity_id": entity_id, "limit": limit}
 
 
 def live_organisations(chapter_id: int) -> sa.Select[tuple[Organisation]]:

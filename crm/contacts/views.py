@@ -30,6 +30,7 @@ from crm.contacts.relations import AmbiguousContact, OrganisationNotFound
 from crm.db import get_session
 from crm.errors import Invalid
 from crm.forms import add_error
+from crm.history import queries as history_queries
 from crm.pagination import Page, page_number, paginate
 from crm.text import fold
 
@@ -280,7 +281,7 @@ def _render_show(contact_id: int, *, status: int = 200, **extra: Any) -> tuple[s
         "stances": session.execute(*queries.stance_history(contact.id)).all(),
         "listens_to": [link for link in links if not link.incoming],
         "listened_by": [link for link in links if link.incoming],
-        "changes": session.execute(*queries.recent_changes(services.ENTITY, contact.id, CHANGES_SHOWN)).all(),
+        "changes": session.execute(*history_queries.recent_changes(services.ENTITY, contact.id, CHANGES_SHOWN)).all(),
         "organisation_names": _organisation_names(facts["offered"]),
         "position_form": PositionForm(formdata=None),
         "listens_form": ListensToForm(formdata=None),
@@ -364,7 +365,7 @@ def history(contact_id: int) -> ResponseLike:
     contact = services.get_contact(session, current_user, contact_id, deleted=None)
     page = paginate(
         session,
-        queries.changes_of(services.ENTITY, contact.id),
+        history_queries.changes_of(services.ENTITY, contact.id),
         page=page_number(request.args.get("page")),
         per_page=_per_page(),
         rows=True,

@@ -14,7 +14,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, joinedload
 
-from crm.auth.models import User
 from crm.contacts.models import Contact, Organisation, OrganisationKind, Position
 from crm.history.models import Change
 from crm.text import fold
@@ -270,28 +269,6 @@ def children(organisation_id: int, limit: int) -> tuple[sa.Select[Any], dict[str
     """Return (statement, parameters) of id, name and kind of up to ``limit`` of an organisation's live
     sub-organisations, by name. Built once, like ``people``."""
     return _children(), {"organisation_id": organisation_id, "limit": limit}
-
-
-def changes_of(organisation_id: Any) -> sa.Select[Any]:
-    """Return an organisation's changes, newest first: id, action, at, changes and actor_name (None for the
-    system)."""
-    return (
-        sa.select(Change.id, Change.action, Change.at, Change.changes, User.name.label("actor_name"))
-        .outerjoin(User, User.id == Change.actor_id)
-        .where(Change.entity_type == ENTITY, Change.entity_id == organisation_id)
-        .order_by(Change.at.desc(), Change.id.desc())
-    )
-
-
-@cache
-def _recent_changes() -> sa.Select[Any]:
-    organisation_id = sa.bindparam("organisation_id", type_=sa.Integer)
-    return changes_of(organisation_id).limit(sa.bindparam("limit", type_=sa.Integer))
-
-
-def recent_changes(organisation_id: int, limit: int) -> tuple[sa.Select[Any], dict[str, Any]]:
-    """Return (statement, parameters) of an organisation's latest ``limit`` changes (see ``changes_of``)."""
-    return _recent_changes(), {"organisation_id": organisation_id, "limit": limit}
 
 
 def trash(chapter_ids: list[int]) -> sa.Select[tuple[Organisation]]:

@@ -27,6 +27,7 @@ from crm.contacts.models import Organisation, OrganisationKind
 from crm.db import get_session
 from crm.errors import Invalid, NotFound
 from crm.forms import add_error
+from crm.history import queries as history_queries
 from crm.organisations import bp, queries, services
 from crm.organisations.forms import OrganisationFilterForm, OrganisationForm
 from crm.pagination import Page, page_number, paginate
@@ -281,7 +282,7 @@ def show(organisation_id: int) -> ResponseLike:
     today = _today()
     people, others = _people(organisation.id, today)
     children = session.execute(*queries.children(organisation.id, CHILDREN_SHOWN + 1)).all()
-    changes = session.execute(*queries.recent_changes(organisation.id, CHANGES_SHOWN)).all()
+    changes = session.execute(*history_queries.recent_changes(services.ENTITY, organisation.id, CHANGES_SHOWN)).all()
     return render_template(
         "organisations/show.html",
         organisation=organisation,
@@ -375,7 +376,7 @@ def history(organisation_id: int) -> ResponseLike:
     organisation = services.get_organisation(session, current_user, organisation_id, deleted=None)
     page = paginate(
         session,
-        queries.changes_of(organisation.id),
+        history_queries.changes_of(services.ENTITY, organisation.id),
         page=page_number(request.args.get("page")),
         per_page=current_app.config["PAGE_SIZE"],
         count_stmt=queries.change_count(organisation.id),
