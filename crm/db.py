@@ -74,6 +74,8 @@ class Database:
 
     engine: sa.Engine
     sessionmaker: sessionmaker[Session]
+    # Sessions of GET requests: flushing a change raises (registered once here, not per session: cheaper).
+    read_sessionmaker: sessionmaker[Session]
     # Write sessions take SQLite's write lock up front (BEGIN IMMEDIATE) so concurrent writers queue on the
     # busy timeout instead of failing with "database is locked" when a read lock is upgraded.
     write_sessionmaker: sessionmaker[Session]
@@ -112,12 +114,21 @@ def _forbid_writes(session: Session, _flush_context: Any, _instances: Any) -> No
         raise RuntimeError("a GET request tried to write to the database")
 
 
+def read_only_sessionmaker(**options: Any) -> sessionmaker[Session]:
+    """Return a session factory whose sessions raise when they would flush a change (GET requests use it)."""
+    maker = sessionmaker(info={"read_only": True}, **options)
+    event.listen(maker, "before_flush", _forbid_writes)
+    return maker
+
+
 def init_app(app: Flask) -> None:
     """Create the engine and session factories and close the session at the end of each app context."""
     engine = make_engine(app.config["DATABASE_URL"])
+    read_sessions = read_only_sessionmaker(bind=engine, expire_on_commit=False)
     app.extensions["crm.db"] = Database(
         engine=engine,
         sessionmaker=sessionmaker(bind=engine, expire_on_commit=False),
+        read_sessionmaker=read_sessions,
         write_sessionmaker=sessionmaker(bind=engine.execution_options(crm_write=True), expire_on_commit=False),
     )
     app.teardown_appcontext(_close_session)
@@ -137,9 +148,7 @@ def get_session() -> Session:
     if session is None:
         db = database()
         if has_request_context() and request.method in SAFE_METHODS:
-            session = db.sessionmaker()
-            session.info["read_only"] = True
-            event.listen(session, "before_flush", _forbid_writes)
+            session = db.read_sessionmaker()
         else:
             session = db.write_sessionmaker()
         g._crm_session = session

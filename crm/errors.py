@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
-from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
+
+from crm.i18n import lazy_gettext as _l
 
 
 class DomainError(Exception):

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from crm.auth.models import ChapterKind, Role
 from crm.contacts.models import ContactKind, MethodKind, OrganisationKind, Stance, Understanding
+from crm.i18n import lazy_gettext as _l
 from crm.mail.models import EmailStatus
 
 CHAPTER_KINDS = {ChapterKind.NATIONAL: _l("National"), ChapterKind.LOCAL: _l("Local")}

@@ -6,9 +6,9 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from flask import Flask, Response, abort, current_app, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime
 
-from crm.i18n import LANGUAGES
+from crm.i18n import LANGUAGES, format_number, language
 from crm.text import render_markdown
 
 CONTENT_SECURITY_POLICY = (
@@ -82,9 +82,9 @@ def init_web(app: Flask) -> None:
         markdown=render_markdown,
         date=format_date,
         datetime=format_datetime,
-        number=format_decimal,
+        number=format_number,
     )
-    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, get_locale=get_locale, **TEMPLATE_GLOBALS)
+    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, language=language, **TEMPLATE_GLOBALS)
 
 
 def commit() -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import get_locale
 from markupsafe import Markup, escape
 from wtforms.widgets import (
     CheckboxInput,
@@ -21,6 +20,8 @@ from wtforms.widgets import (
     html_params,
 )
 from wtforms.widgets.core import clean_key
+
+from crm.i18n import language
 
 
 def fast_html_params(**kwargs: Any) -> str:
@@ -104,7 +105,7 @@ class ChoiceSelect(Select):
     def _options(self, choices: list[tuple[Any, Any]]) -> tuple[tuple[str, str], ...]:
         if not self.per_language:
             return tuple(self._option_pair(value, label) for value, label in choices)
-        key = (str(get_locale()), tuple(value for value, _label in choices))
+        key = (language(), tuple(value for value, _label in choices))
         options = self._cache.get(key)
         if options is None:
             options = self._cache[key] = tuple(self._option_pair(value, label) for value, label in choices)

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm import create_app
-from crm.db import database, make_engine
+from crm.db import database, make_engine, read_only_sessionmaker
 from crm.migrate import upgrade
 from tests import factories
 
@@ -99,9 +99,15 @@ def connection(engine: sa.Engine) -> Iterator[sa.Connection]:
 def app(connection: sa.Connection, database_url: str) -> Flask:
     """A fresh app whose sessions join the test's transaction through savepoints, so code under test may commit."""
     app = create_app({"ENV_NAME": "testing", "DATABASE_URL": database_url, "SERVER_NAME": "crm.test"})
+    return bind_sessions(app, connection)
+
+
+def bind_sessions(app: Flask, connection: sa.Connection) -> Flask:
+    """Point every session factory of ``app`` at the test's connection (savepoints, so code may commit)."""
     db = database(app)
-    maker = sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
-    db.sessionmaker = db.write_sessionmaker = maker
+    options = {"bind": connection, "join_transaction_mode": "create_savepoint", "expire_on_commit": False}
+    db.sessionmaker = db.write_sessionmaker = sessionmaker(**options)
+    db.read_sessionmaker = read_only_sessionmaker(**options)
     return app
 
 

@@ -10,12 +10,11 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from crm import create_app
 from crm.auth.models import LoginFailure, Membership
-from crm.db import database
-from tests.conftest import Auth, signed_in
+from tests.conftest import Auth, bind_sessions, signed_in
 from tests.factories import PASSWORD
 
 SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -24,9 +23,7 @@ SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
 def _app(connection: sa.Connection, database_url: str, **overrides: Any) -> Flask:
     """An app like the ``app`` fixture's, with ``overrides``."""
     app = create_app({"ENV_NAME": "testing", "DATABASE_URL": database_url, "SERVER_NAME": "crm.test"} | overrides)
-    maker = sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
-    database(app).sessionmaker = database(app).write_sessionmaker = maker
-    return app
+    return bind_sessions(app, connection)
 
 
 # --- Security headers --------------------------------------------------------------------------------------------

@@ -6,20 +6,21 @@ chapters they coordinate; a site administrator sees everything. Anything outside
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask import Flask, g
-from flask_babel import lazy_gettext as _l
+from flask import Flask, g, has_request_context, request
 from flask_login import current_user
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
-from crm.auth.models import Chapter, Role, User
-from crm.db import database, get_session
+from crm.auth.models import Chapter, Membership, Role, User
+from crm.db import SAFE_METHODS, database, get_session
 from crm.errors import Forbidden, NotFound
 from crm.extensions import login_manager
+from crm.i18n import lazy_gettext as _l
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -34,16 +35,48 @@ def init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def _load_user(token: str) -> User | None:
-        # A short read session of its own, with the memberships in the same statement: on SQLite a POST's
-        # write transaction (which holds the database's write lock) then starts at the view's first query,
-        # not here. The user is detached afterwards; services that change it add it to their session.
-        stmt = (
-            sa.select(User)
-            .options(joinedload(User.memberships))
-            .where(User.session_token == token, User.is_active.is_(True))
-        )
+        # A GET reads the user on its own (read-only) session's connection, which the view goes on using.
+        # Any other request reads it in a short transaction of its own: on SQLite a write transaction holds
+        # the database's write lock, and it should start at the view's first query, not here.
+        if has_request_context() and request.method in SAFE_METHODS:
+            return _user_from_rows(get_session().connection().execute(_USER_BY_TOKEN, {"token": token}).all())
         with database().sessionmaker() as session:
-            return session.scalars(stmt).unique().first()
+            return _user_from_rows(session.connection().execute(_USER_BY_TOKEN, {"token": token}).all())
+
+
+# The user and their memberships in one statement, built once, as plain columns. Every request runs it, and
+# loading it through the ORM (building the statement, joined eager loading) cost more than running it.
+_USER_COLUMNS = tuple(User.__table__.c)
+_MEMBERSHIP_COLUMNS = tuple(Membership.__table__.c)
+_USER_BY_TOKEN = (
+    sa.select(*_USER_COLUMNS, *(column.label(f"membership_{column.key}") for column in _MEMBERSHIP_COLUMNS))
+    .outerjoin(Membership.__table__, Membership.user_id == User.id)
+    .where(User.session_token == sa.bindparam("token", type_=sa.String), User.is_active.is_(True))
+    .order_by(Membership.id)
+)
+
+
+def _user_from_rows(rows: Sequence[sa.Row[Any]]) -> User | None:
+    """Build the signed-in user, with their memberships, from ``_USER_BY_TOKEN``'s rows.
+
+    The objects are detached, as if loaded by a session that has since closed: services that change the
+    user add it to their session, which then updates it.
+    """
+    if not rows:
+        return None
+    width = len(_USER_COLUMNS)
+    user = User(**{column.key: rows[0][index] for index, column in enumerate(_USER_COLUMNS)})
+    make_transient_to_detached(user)
+    memberships = []
+    for row in rows:
+        if row[width] is None:  # no membership (the outer join's empty side)
+            continue
+        membership = Membership(**{c.key: row[width + i] for i, c in enumerate(_MEMBERSHIP_COLUMNS)})
+        make_transient_to_detached(membership)
+        set_committed_value(membership, "user", user)
+        memberships.append(membership)
+    set_committed_value(user, "memberships", memberships)
+    return user
 
 
 def _all_chapters(session: Session) -> list[tuple[int, int | None]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
@@ -10,6 +9,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from crm.auth.passwords import MIN_LENGTH
 from crm.forms import timezone_choices
 from crm.i18n import LANGUAGES
+from crm.i18n import lazy_gettext as _l
 from crm.widgets import ChoiceSelect
 
 

@@ -8,7 +8,6 @@ from typing import Any
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
-from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from crm.auth.models import LoginFailure, User, new_session_token
@@ -16,6 +15,7 @@ from crm.auth.passwords import MIN_LENGTH, hash_password, needs_rehash, verify_p
 from crm.auth.tokens import fingerprint, make_token, read_token
 from crm.db import utcnow
 from crm.errors import DomainError, Invalid, NotFound
+from crm.i18n import gettext as _
 from crm.mail import messages
 
 

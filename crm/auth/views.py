@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -22,6 +20,8 @@ from crm.chapters import services as chapter_services
 from crm.db import get_session
 from crm.errors import Invalid
 from crm.forms import add_error
+from crm.i18n import gettext as _
+from crm.i18n import language
 from crm.web import commit, safe_next
 
 ResponseLike = Response | str
@@ -113,7 +113,7 @@ def reset_request_post() -> ResponseLike:
     form = ResetRequestForm()
     if not form.validate_on_submit():
         return render_template("auth/reset_request.html", form=form), 400
-    services.request_password_reset(get_session(), email=form.email.data or "", locale=str(get_locale()))
+    services.request_password_reset(get_session(), email=form.email.data or "", locale=language())
     commit()
     flash(_("If that address has an account, a reset link is on its way."), "info")
     return redirect(url_for("auth.login"))

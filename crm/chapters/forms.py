@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Regexp
@@ -10,6 +9,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Regexp
 from crm import labels  # a module, not its names: crm.labels imports models whose packages import us
 from crm.auth.models import Role
 from crm.forms import optional_int
+from crm.i18n import lazy_gettext as _l
 
 
 class ChapterForm(FlaskForm):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import current_app, url_for
-from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from crm.auth.access import check_coordinator
@@ -13,6 +12,7 @@ from crm.auth.services import normalize_email, set_password, sign_in
 from crm.auth.tokens import make_token, read_token
 from crm.db import utcnow
 from crm.errors import Forbidden, Invalid, NotFound
+from crm.i18n import gettext as _
 from crm.mail import messages
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -16,6 +14,8 @@ from crm.chapters.forms import ChapterForm, InviteForm, RoleForm
 from crm.db import get_session
 from crm.errors import Invalid, NotFound
 from crm.forms import add_error
+from crm.i18n import gettext as _
+from crm.i18n import language
 from crm.web import commit
 
 ResponseLike = Response | str
@@ -142,7 +142,7 @@ def invite(chapter_id: int) -> ResponseLike:
                 chapter,
                 email=form.email.data or "",
                 role=Role(form.role.data),
-                locale=str(get_locale()),
+                locale=language(),
             )
         except Invalid as error:
             flash(error.message, "error")

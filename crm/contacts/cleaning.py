@@ -7,10 +7,10 @@ from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import gettext as _
 
 from crm.contacts import countries
 from crm.errors import Invalid
+from crm.i18n import gettext as _
 
 # A method is given as its value alone, or as (label, value).
 MethodInput = str | tuple[str, str]

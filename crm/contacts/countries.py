@@ -5,8 +5,9 @@ from __future__ import annotations
 from functools import cache
 
 from babel import Locale
-from flask_babel import get_locale
 from markupsafe import Markup, escape
+
+from crm.i18n import language
 
 # The 249 officially assigned ISO 3166-1 alpha-2 codes, plus XK (Kosovo), which the EU and Wikidata use.
 _CODES_TEXT = """
@@ -48,12 +49,12 @@ def name(code: str | None) -> str:
     """Return the country's name in the current language ("" for none)."""
     if not code:
         return ""
-    return _names(str(get_locale() or "en")).get(code, code)
+    return _names(language()).get(code, code)
 
 
 def choices() -> list[tuple[str, str]]:
     """Return (code, name) pairs sorted by name in the current language."""
-    return list(_choices(str(get_locale() or "en")))
+    return list(_choices(language()))
 
 
 @cache
@@ -66,7 +67,7 @@ def options_html(selected: str | None = None) -> Markup:
 
     Building 250 options through WTForms on every request costs more than the rest of a list page.
     """
-    html = _options_html(str(get_locale() or "en"))
+    html = _options_html(language())
     if selected and selected in CODES:
         html = html.replace(f'<option value="{selected}">', f'<option selected value="{selected}">', 1)
     return Markup(html)  # noqa: S704 - built from escaped names and fixed codes

@@ -6,8 +6,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any, NamedTuple
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from jinja2.utils import url_quote
 from markupsafe import Markup
 
@@ -15,6 +13,8 @@ from crm import labels  # a module, not its names: crm.labels imports our models
 from crm.contacts import countries
 from crm.contacts.fields import LABELS, UNDERSTANDING_FIELDS
 from crm.history.models import Change
+from crm.i18n import gettext as _
+from crm.i18n import lazy_gettext as _l
 
 ACTION_LABELS = {
     "created": _l("Created"),

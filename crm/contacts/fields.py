@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypedDict
 
-from flask_babel import lazy_gettext as _l
-
 from crm.contacts.cleaning import MethodInput
 from crm.contacts.models import ContactKind, MethodKind, Stance, Understanding
+from crm.i18n import lazy_gettext as _l
 
 UNDERSTANDING_FIELDS = (
     "understands_catastrophic_risk",

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import (
@@ -38,6 +37,7 @@ from crm.contacts.models import Contact, ContactKind, MethodKind, Stance, Unders
 from crm.contacts.names import joined_name
 from crm.contacts.queries import ContactFilters
 from crm.forms import enum_choices, optional_int
+from crm.i18n import lazy_gettext as _l
 from crm.widgets import (
     ChoiceSelect,
     FastCheckboxInput,

@@ -10,7 +10,6 @@ import datetime as dt
 import re
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -24,6 +23,7 @@ from crm.db import utcnow
 from crm.errors import Invalid, NotFound
 from crm.history.models import Action
 from crm.history.services import record
+from crm.i18n import gettext as _
 from crm.text import fold
 
 ENTITY = "contact"

@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Unpack
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from crm.auth.models import Chapter, Membership, User
@@ -48,6 +47,7 @@ from crm.db import utcnow
 from crm.errors import Invalid, NotFound
 from crm.history.models import Action
 from crm.history.services import diff, record, snapshot
+from crm.i18n import gettext as _
 
 __all__ = [
     "ContactFields",

@@ -11,8 +11,7 @@ import datetime as dt
 from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, get_timezone
-from flask_babel import gettext as _
+from flask_babel import get_timezone
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
@@ -31,6 +30,8 @@ from crm.db import get_session
 from crm.errors import Invalid
 from crm.forms import add_error
 from crm.history import queries as history_queries
+from crm.i18n import gettext as _
+from crm.i18n import language
 from crm.pagination import Page, page_number, paginate
 from crm.text import fold
 
@@ -106,7 +107,7 @@ def _list_rows(page: Page[Any], chapter_names: dict[int, str]) -> list[ListRow]:
     """Return the page's rows with their current positions and tags (one statement for both)."""
     ids = [row.id for row in page.items]
     extras = get_session().execute(*queries.row_extras(ids, _today())) if ids else ()
-    return list_rows(page.items, extras, chapter_names, str(get_locale()))
+    return list_rows(page.items, extras, chapter_names, language())
 
 
 def _list_args(form: ContactFilterForm) -> dict[str, Any]:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from crm.contacts import countries
 from crm.forms import optional_int
+from crm.i18n import lazy_gettext as _l
 from crm.labels import ORGANISATION_KINDS
 from crm.organisations.services import NAME_MAX, NOTES_MAX, WEBSITE_MAX
 

@@ -11,8 +11,6 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy.orm import Session
 
 from crm.auth.access import check_chapter, visible_chapter_ids
@@ -24,6 +22,8 @@ from crm.db import utcnow
 from crm.errors import Invalid, NotFound
 from crm.history import services as history
 from crm.history.models import Action
+from crm.i18n import gettext as _
+from crm.i18n import ngettext
 from crm.labels import ORGANISATION_KINDS
 from crm.organisations import queries
 from crm.text import fold

@@ -13,9 +13,7 @@ from typing import Any
 
 from babel.dates import format_date
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, get_timezone
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_timezone
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -28,6 +26,9 @@ from crm.db import get_session
 from crm.errors import Invalid, NotFound
 from crm.forms import add_error
 from crm.history import queries as history_queries
+from crm.i18n import gettext as _
+from crm.i18n import language
+from crm.i18n import lazy_gettext as _l
 from crm.organisations import bp, queries, services
 from crm.organisations.forms import OrganisationFilterForm, OrganisationForm
 from crm.pagination import Page, page_number, paginate
@@ -101,7 +102,7 @@ def _format_day(day: dt.date, locale: str) -> str:
 
 
 def _day_formatter() -> Any:
-    locale = str(get_locale())
+    locale = language()
     return lambda day: _format_day(day, locale) if day else ""
 
 

@@ -7,13 +7,12 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from crm import create_app
 from crm.auth.models import LoginFailure
-from crm.db import database
 from tests import factories
-from tests.conftest import signed_in
+from tests.conftest import bind_sessions, signed_in
 from tests.factories import PASSWORD
 
 THROTTLED = "Too many failed attempts."
@@ -38,9 +37,7 @@ def _failures(db_session: Session, kind: str, key: str) -> int:
 def _second_worker(connection: sa.Connection, database_url: str) -> Flask:
     """Another app instance on the same database, as a second web worker would be."""
     other = create_app({"ENV_NAME": "testing", "DATABASE_URL": database_url, "SERVER_NAME": "crm.test"})
-    maker = sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
-    database(other).sessionmaker = database(other).write_sessionmaker = maker
-    return other
+    return bind_sessions(other, connection)
 
 
 def test_the_sixth_attempt_after_five_failures_is_refused(app: Flask, user: Any, db_session: Session) -> None:
