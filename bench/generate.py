@@ -20,7 +20,7 @@ from alembic.script import ScriptDirectory
 
 from bench import names, rows
 
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 CACHE = Path(__file__).resolve().parent / ".cache"
 ORGANISATIONS = 5_000
 POSITIONS_PER_CONTACT = 1.5

@@ -339,8 +339,9 @@ def contact(rows: Rows, ctx: Context, chapter_id: int, family_weights: list[floa
                          "entity_id": contact_id, "action": "created", "actor_id": row["created_by_id"],
                          "at": row["created_at"], "changes": created})  # fmt: skip
     terms = contact_terms(names=[row["display_name"], *names], emails=emails, organisations=org_names, tags=tag_names)
-    for term in terms:
-        rows.add("contact_search_terms", {"contact_id": contact_id, "term": term})
+    indexed = {"contact_id": contact_id, "chapter_id": chapter_id, "sort_name": row["sort_name"]}
+    for term in terms if row["deleted_at"] is None else ():  # a contact in the trash has no search terms
+        rows.add("contact_search_terms", {**indexed, "term": term})
 
 
 def contacts(rows: Rows, ctx: Context, total: int) -> None:

@@ -1,4 +1,5 @@
-"""The app under test: ``crm.create_app`` as configured by the environment, plus an SQL statement counter.
+"""The app under test: the production entry point ``crm.wsgi:app`` (configured by the environment), plus an SQL
+statement counter.
 
 Run under gunicorn as ``bench.wsgi:create_app()``. The harness sets ``CRM_ENV=production``, ``CRM_SECRET_KEY``,
 ``CRM_DATABASE_URL`` (a copy of the cached database) and ``CRM_BASE_URL``; CSRF stays on. For measurement only, an
@@ -14,7 +15,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 
-import crm
 from crm.db import database
 
 HEADER = "X-SQL-Statements"
@@ -22,8 +22,9 @@ _NOT_COUNTED = ("BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK TO", "COMMIT", "ROLLB
 
 
 def create_app() -> Flask:
-    """Create the CRM app from the environment and count SQL statements per request."""
-    app = crm.create_app()
+    """Return the production app (``crm.wsgi``), counting SQL statements per request."""
+    from crm.wsgi import app  # creates the app from the environment the harness set
+
     counter = threading.local()
 
     def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:

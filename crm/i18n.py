@@ -8,10 +8,12 @@ functions (``_``, ``gettext``, ``ngettext``) and a cached ``number`` filter.
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 from typing import Any
 
-from babel import numbers
+import flask_babel
+from babel import dates, numbers
 from babel.support import NullTranslations
 from flask import Flask, current_app, g, request
 from flask_babel import Domain, get_translations
@@ -102,6 +104,21 @@ def _format_number(number: int | float, language_code: str) -> str:
 def format_number(number: int | float) -> str:
     """Format ``number`` for the current language ("12.345" in Dutch); the same numbers recur on every page."""
     return _format_number(number, language())
+
+
+@lru_cache(maxsize=8192)
+def _format_day(day: dt.date, format: str, language_code: str) -> str:
+    return dates.format_date(day, format=format, locale=language_code)
+
+
+def format_day(day: dt.date | None, format: str = "medium") -> str:
+    """Format a date (not a datetime: no time zone applies) for the current language; "" for none. Cached:
+    Babel takes about 10 µs a date, and the dates on a page recur (election days, term ends)."""
+    if day is None:
+        return ""
+    if isinstance(day, dt.datetime):
+        return flask_babel.format_date(day, format)  # type: ignore[no-any-return]
+    return _format_day(day, format, language())
 
 
 def init_babel(app: Flask) -> None:

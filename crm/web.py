@@ -6,9 +6,9 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from flask import Flask, Response, abort, current_app, request, url_for
-from flask_babel import format_date, format_datetime
+from flask_babel import format_datetime
 
-from crm.i18n import LANGUAGES, format_number, language
+from crm.i18n import LANGUAGES, format_day, format_number, language
 from crm.text import render_markdown
 
 CONTENT_SECURITY_POLICY = (
@@ -80,7 +80,7 @@ def init_web(app: Flask) -> None:
     app.after_request(_security_headers)
     app.jinja_env.filters.update(
         markdown=render_markdown,
-        date=format_date,
+        date=format_day,
         datetime=format_datetime,
         number=format_number,
     )

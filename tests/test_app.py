@@ -55,3 +55,26 @@ def test_default_database_is_sqlite_in_the_instance_folder(monkeypatch: pytest.M
     monkeypatch.delenv("CRM_DATABASE_URL", raising=False)
     app = create_app({"ENV_NAME": "testing"})
     assert app.config["DATABASE_URL"] == f"sqlite:///{Path(app.instance_path) / 'crm.sqlite3'}"
+
+
+def test_wsgi_module_serves_the_app_from_the_environment(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``crm.wsgi:app`` is what a production server runs: configured by CRM_* variables, start-up objects frozen."""
+    import gc
+    import importlib
+    import sys
+
+    monkeypatch.setenv("CRM_ENV", "production")
+    monkeypatch.setenv("CRM_SECRET_KEY", "a-test-secret-that-is-long-enough-for-production")
+    monkeypatch.setenv("CRM_DATABASE_URL", database_url)
+    monkeypatch.delitem(sys.modules, "crm.wsgi", raising=False)
+    try:
+        wsgi = importlib.import_module("crm.wsgi")
+        assert wsgi.app.config["ENV_NAME"] == "production"
+        assert wsgi.app.config["DATABASE_URL"] == database_url
+        assert gc.get_freeze_count() > 0
+        response = wsgi.app.test_client().get("/static/css/app.css")
+        response.close()
+        assert response.status_code == 200
+    finally:
+        gc.unfreeze()
+        sys.modules.pop("crm.wsgi", None)

@@ -255,10 +255,25 @@ class ExternalId(Base):
 
 
 class ContactSearchTerm(Base):
-    """One normalised word a contact can be found by (name, organisation, tag, email); prefix-searched."""
+    """One normalised word a live contact can be found by (name, organisation, tag, email); prefix-searched.
+
+    The contact's chapter and sort name are copied in (``crm.contacts.search`` keeps them), so that a search
+    finds, sorts and counts a chapter's matches from one index, reading a contact only for the rows it shows.
+    A contact in the trash has no terms: a search never sees it. The primary key serves reindexing.
+    """
 
     __tablename__ = "contact_search_terms"
-    __table_args__ = (sa.Index("ix_contact_search_terms_term_contact_id", "term", "contact_id"),)
+    __table_args__ = (
+        sa.Index(
+            "ix_contact_search_terms_chapter_id_term_sort_name_contact_id",
+            "chapter_id",
+            "term",
+            "sort_name",
+            "contact_id",
+        ),
+    )
 
     contact_id: Mapped[int] = mapped_column(sa.ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True)
     term: Mapped[str] = mapped_column(sa.String(120), primary_key=True)
+    chapter_id: Mapped[int]  # the contact's (a contact never changes chapter)
+    sort_name: Mapped[str] = mapped_column(sa.String(300))  # the contact's

@@ -1,15 +1,20 @@
 """The contact search index: normalised words a contact can be found by, matched by prefix.
 
-A prefix match on an indexed column is fast on SQLite and PostgreSQL alike, unlike ``LIKE '%x%'``.
+A prefix match on an indexed column is fast on SQLite and PostgreSQL alike, unlike ``LIKE '%x%'``. Each term
+row carries its contact's chapter and sort name, so a search can find, sort and count from the index alone
+(``crm.contacts.queries``); only live contacts have terms: moving one to the trash removes them (``unindex``),
+restoring it writes them again (``index``). Every change of a name reindexes, which keeps the sort name.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from crm.auth.models import Chapter
 from crm.contacts.models import Contact, ContactSearchTerm, MethodKind, Organisation, Position, Tag
 from crm.text import words
 
@@ -45,43 +50,60 @@ def terms_of(contact: Contact) -> set[str]:
     )
 
 
-def reindex(session: Session, contact: Contact) -> None:
-    """Replace a contact's search terms with ones computed from its current data."""
-    session.flush()  # the contact needs its id, and its collections their rows
-    session.execute(sa.delete(ContactSearchTerm).where(ContactSearchTerm.contact_id == contact.id))
-    terms = terms_of(contact)
+def index(session: Session, contact: Contact) -> None:
+    """Write the search terms of a flushed contact that has none (a new or restored one); none in the trash."""
+    terms = terms_of(contact) if contact.deleted_at is None else set()
     if terms:
-        session.execute(sa.insert(ContactSearchTerm), [{"contact_id": contact.id, "term": t} for t in terms])
+        common = {"contact_id": contact.id, "chapter_id": contact.chapter_id, "sort_name": contact.sort_name}
+        session.execute(sa.insert(ContactSearchTerm), [{**common, "term": term} for term in terms])
+
+
+def unindex(session: Session, contact: Contact) -> None:
+    """Remove a contact's search terms (it moves to the trash, or is about to be reindexed)."""
+    session.execute(sa.delete(ContactSearchTerm).where(ContactSearchTerm.contact_id == contact.id))
+
+
+def reindex(session: Session, contact: Contact) -> None:
+    """Replace a contact's search terms with ones computed from its current data (none in the trash)."""
+    session.flush()  # the contact needs its id, and its collections their rows
+    unindex(session, contact)
+    index(session, contact)
 
 
 def reindex_organisation_members(session: Session, organisation: Organisation) -> int:
-    """Reindex every contact holding a position in ``organisation`` (after a rename); return how many."""
-    ids = session.scalars(
-        sa.select(Position.contact_id).where(Position.organisation_id == organisation.id).distinct()
-    ).all()
-    for contact in session.scalars(sa.select(Contact).where(Contact.id.in_(ids))):
+    """Reindex every live contact holding a position in ``organisation`` (after a rename); return how many."""
+    held = Contact.positions.any(Position.organisation_id == organisation.id)
+    contacts = session.scalars(sa.select(Contact).where(held, Contact.deleted_at.is_(None))).all()
+    for contact in contacts:
         reindex(session, contact)
-    return len(ids)
+    return len(contacts)
 
 
 def reindex_tag_members(session: Session, tag: Tag) -> None:
-    """Reindex every contact carrying ``tag`` (after a rename)."""
-    stmt = sa.select(Contact).where(Contact.tags.any(Tag.id == tag.id))
+    """Reindex every live contact carrying ``tag`` (after a rename)."""
+    stmt = sa.select(Contact).where(Contact.tags.any(Tag.id == tag.id), Contact.deleted_at.is_(None))
     for contact in session.scalars(stmt):
         reindex(session, contact)
 
 
-def matching(query: str) -> sa.Select[tuple[int]] | None:
-    """Return the ids of contacts matching every word of ``query`` by prefix, or None for an empty query."""
+def matching(query: str, chapter_ids: Sequence[int] | None = None) -> sa.Select[tuple[int]] | None:
+    """Return the ids of live contacts matching every word of ``query`` by prefix, or None for an empty query.
+
+    The terms are indexed by chapter first: without ``chapter_ids``, each chapter's part of the index is
+    looked up (``chapter_id IN (every chapter)``), which a database does by seeking each, not by a scan.
+    """
     query_words = words(query)[:6]
     if not query_words:
         return None
+    chapters: Any = sa.select(Chapter.id) if chapter_ids is None else list(chapter_ids)
     subqueries = []
     for word in query_words:
         upper = word[:-1] + chr(ord(word[-1]) + 1)
         subqueries.append(
             sa.select(ContactSearchTerm.contact_id).where(
-                ContactSearchTerm.term >= word[:MAX_TERM], ContactSearchTerm.term < upper[:MAX_TERM]
+                ContactSearchTerm.chapter_id.in_(chapters),
+                ContactSearchTerm.term >= word[:MAX_TERM],
+                ContactSearchTerm.term < upper[:MAX_TERM],
             )
         )
     return sa.intersect(*subqueries) if len(subqueries) > 1 else subqueries[0]  # type: ignore[return-value]

@@ -23,7 +23,6 @@ from crm.contacts.models import (
     Contact,
     ContactKind,
     ContactMethod,
-    ContactSearchTerm,
     ExternalId,
     Stance,
     StanceChange,
@@ -137,9 +136,7 @@ def create_contact(
     # Index the new contact (search.reindex without its delete: a new contact has no terms yet, and a create
     # holds the database's write lock). The flush gives the records below the contact's id.
     session.flush()
-    terms = search.terms_of(contact)
-    if terms:
-        session.execute(sa.insert(ContactSearchTerm), [{"contact_id": contact.id, "term": term} for term in terms])
+    search.index(session, contact)
     _record_stance(session, actor, contact, previous=None, note=stance_note)
     # The creation record lists what was filled in; defaults ("unknown", no, empty) would only be noise.
     created = {
@@ -202,6 +199,7 @@ def delete_contact(session: Session, actor: User | None, contact: Contact) -> No
     if contact.deleted_at is not None:
         raise NotFound
     contact.deleted_at = utcnow()
+    search.unindex(session, contact)  # a search never sees the trash
     record(
         session, actor, entity_type=ENTITY, entity_id=contact.id, chapter_id=contact.chapter_id, action=Action.DELETED
     )
@@ -214,6 +212,7 @@ def restore_contact(session: Session, actor: User | None, contact: Contact) -> N
         raise NotFound
     contact.deleted_at = None
     touch(contact)
+    search.reindex(session, contact)  # its terms were removed with the move to the trash
     record(
         session, actor, entity_type=ENTITY, entity_id=contact.id, chapter_id=contact.chapter_id, action=Action.RESTORED
     )

@@ -127,8 +127,8 @@ def _list_args(form: ContactFilterForm) -> dict[str, Any]:
 def _list_page(chapter_ids: list[int], filters: queries.ContactFilters, number: int) -> Page[Any]:
     """Return one page of the list (plain rows) and the list's total, in one statement.
 
-    Only a page past the end counts separately (it has no row to carry the total). A list that is not a
-    search counts up to ``queries.count_limit``; reaching it makes the total a lower bound (``Page.more``).
+    Only a page past the end counts separately (it has no row to carry the total). Lists and searches count
+    up to ``queries.count_limit``; reaching it makes the total a lower bound (``Page.more``).
     """
     session, per_page = get_session(), _per_page()
     offset = (number - 1) * per_page
@@ -140,7 +140,7 @@ def _list_page(chapter_ids: list[int], filters: queries.ContactFilters, number: 
     else:
         total = 0
     limit = queries.count_limit(offset, per_page)
-    if not filters.q and total >= limit:
+    if total >= limit:
         return Page(items=rows, page=number, per_page=per_page, total=limit - 1, more=True)
     return Page(items=rows, page=number, per_page=per_page, total=total)
 

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from functools import lru_cache
 from typing import Any
 
-from babel.dates import format_date
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_timezone
 from flask_login import current_user, login_required
@@ -27,7 +25,6 @@ from crm.errors import Invalid, NotFound
 from crm.forms import add_error
 from crm.history import queries as history_queries
 from crm.i18n import gettext as _
-from crm.i18n import language
 from crm.i18n import lazy_gettext as _l
 from crm.organisations import bp, queries, services
 from crm.organisations.forms import OrganisationFilterForm, OrganisationForm
@@ -93,17 +90,6 @@ def change_rows(change: Any) -> list[tuple[str, str, str]]:
         (str(FIELD_LABELS.get(field, field)), _value_text(field, values[0]), _value_text(field, values[1]))
         for field, values in sorted((change.changes or {}).items())
     ]
-
-
-@lru_cache(maxsize=4096)
-def _format_day(day: dt.date, locale: str) -> str:
-    """Format a date for ``locale``; cached, since Babel is slow and positions share their dates (elections)."""
-    return format_date(day, format="medium", locale=locale)
-
-
-def _day_formatter() -> Any:
-    locale = language()
-    return lambda day: _format_day(day, locale) if day else ""
 
 
 def _today() -> dt.date:
@@ -294,7 +280,6 @@ def show(organisation_id: int) -> ResponseLike:
         more_children=len(children) > CHILDREN_SHOWN,
         changes=changes,
         show_chapter=len(visible_chapter_ids(current_user)) > 1,
-        day=_day_formatter(),
         contacts_url=url_for("contacts.index"),
     )
 

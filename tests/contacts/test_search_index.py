@@ -1,0 +1,199 @@
+"""The search index: terms carry their contact's chapter and sort name, only live contacts have terms, and a
+search answers from them alone or joined with the other filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from crm.contacts import queries, search, services
+from crm.contacts.models import Contact, ContactKind, ContactSearchTerm, Stance
+from crm.contacts.queries import ContactFilters
+from crm.organisations import services as organisations
+from tests.contacts.conftest import make_contact
+from tests.factories import ChapterFactory, OrganisationFactory
+
+pytestmark = pytest.mark.usefixtures("ctx")
+
+
+def _names(session: Session, chapter_ids: list[int], **filters: Any) -> list[str]:
+    stmt, params = queries.contact_page(chapter_ids, ContactFilters(**filters), limit=1000, offset=0)
+    return [row.display_name for row in session.execute(stmt, params)]
+
+
+def _ids(session: Session, chapter_ids: list[int], **filters: Any) -> list[int]:
+    stmt, params = queries.contact_page(chapter_ids, ContactFilters(**filters), limit=1000, offset=0)
+    return [row.id for row in session.execute(stmt, params)]
+
+
+def _terms(session: Session, contact: Contact) -> list[tuple[str, int, str]]:
+    stmt = sa.select(ContactSearchTerm.term, ContactSearchTerm.chapter_id, ContactSearchTerm.sort_name)
+    return [tuple(row) for row in session.execute(stmt.where(ContactSearchTerm.contact_id == contact.id))]
+
+
+def _check_terms(session: Session, contact: Contact) -> set[str]:
+    """Check that the contact's terms carry its chapter and sort name; return them."""
+    session.flush()
+    terms = _terms(session, contact)
+    assert terms
+    assert {(chapter, sort_name) for _term, chapter, sort_name in terms} == {(contact.chapter_id, contact.sort_name)}
+    return {term for term, _chapter, _sort_name in terms}
+
+
+def test_terms_follow_the_contact_through_rename_trash_and_restore(db_session: Session, chapter: Any) -> None:
+    contact = make_contact(db_session, chapter, given_name="Ana", family_name="Aalders", emails=["ana@x.example"])
+    make_contact(db_session, chapter, given_name="Ana", family_name="Mulder")
+    ids = [chapter.id]
+    assert {"ana", "aalders", "ana@x.example"} <= _check_terms(db_session, contact)
+    assert _names(db_session, ids, q="ana") == ["Ana Aalders", "Ana Mulder"]
+
+    services.update_contact(db_session, None, contact, family_name="Zwart")  # a new sort name too
+    assert "aalders" not in _check_terms(db_session, contact)
+    assert _names(db_session, ids, q="ana") == ["Ana Mulder", "Ana Zwart"]
+    assert _names(db_session, ids, q="ana", sort="-name") == ["Ana Zwart", "Ana Mulder"]
+    assert _names(db_session, ids, q="aalders") == []
+
+    services.delete_contact(db_session, None, contact)
+    db_session.flush()
+    assert _terms(db_session, contact) == []
+    assert _names(db_session, ids, q="ana") == ["Ana Mulder"]
+    assert _names(db_session, ids, q="ana@x.example") == []
+    assert _names(db_session, ids, q="zwart", kind=ContactKind.HELPER) == []
+
+    services.restore_contact(db_session, None, contact)
+    _check_terms(db_session, contact)
+    assert _names(db_session, ids, q="ana") == ["Ana Mulder", "Ana Zwart"]
+    assert _names(db_session, ids, q="ana@x.example") == ["Ana Zwart"]
+
+
+def test_a_renamed_organisation_or_tag_is_found_and_the_trash_stays_out(
+    db_session: Session, chapter: Any, user: Any
+) -> None:
+    kamer = OrganisationFactory(chapter=chapter, name="Tweede Kamer")
+    member = make_contact(db_session, chapter, family_name="Member", positions=[(kamer, "MP", None, None)])
+    binned = make_contact(db_session, chapter, family_name="Binned", positions=[(kamer, "MP", None, None)])
+    services.delete_contact(db_session, None, binned)
+    tagged = make_contact(db_session, chapter, family_name="Tagged", tags=["Climate"])
+    organisations.update_organisation(db_session, user, kamer, name="Eerste Kamer", kind=kamer.kind)
+    search.reindex_tag_members(db_session, tagged.tags[0])
+    db_session.flush()
+    assert _names(db_session, [chapter.id], q="eerste") == ["Jan Member"]
+    assert _names(db_session, [chapter.id], q="tweede") == []
+    assert _terms(db_session, binned) == []  # not written back by the reindexing
+    assert "climate" in _check_terms(db_session, tagged)
+    assert "eerste" in _check_terms(db_session, member)
+
+
+@pytest.fixture
+def people(db_session: Session, chapter: Any, user: Any) -> dict[str, Contact]:
+    climate: dict[str, Any] = {
+        "tags": ["Climate"],
+        "kind": "representative",
+        "stance": "supportive",
+        "is_target": True,
+        "country": "NL",
+    }
+    return {
+        "jan": make_contact(db_session, chapter, given_name="Jan", family_name="Jansen", **climate),
+        "janne": make_contact(
+            db_session,
+            chapter,
+            given_name="Janne",
+            name_prefix="de",
+            family_name="Vries",
+            holder_ids=[user.id],
+            country="BE",
+        ),
+        "piet": make_contact(db_session, chapter, given_name="Piet", family_name="Jansma", emails=["pj@kamer.example"]),
+        "anna": make_contact(db_session, chapter, given_name="Anna", family_name="Jansen", kind="journalist"),
+    }
+
+
+def test_words_match_by_prefix_and_every_word_must_match(db_session: Session, chapter: Any, people: Any) -> None:
+    ids = [chapter.id]
+    assert _names(db_session, ids, q="jans") == ["Anna Jansen", "Jan Jansen", "Piet Jansma"]
+    assert _names(db_session, ids, q="jan") == ["Anna Jansen", "Jan Jansen", "Piet Jansma", "Janne de Vries"]
+    assert _names(db_session, ids, q="jan jansen") == ["Anna Jansen", "Jan Jansen"]
+    assert _names(db_session, ids, q="jansen jan") == ["Anna Jansen", "Jan Jansen"]
+    assert _names(db_session, ids, q="de vries janne") == ["Janne de Vries"]
+    assert _names(db_session, ids, q="jan jansen climate") == ["Jan Jansen"]
+    assert _names(db_session, ids, q="anna piet") == []
+    assert _names(db_session, ids, q="pj@kamer.example") == ["Piet Jansma"]
+    assert _names(db_session, ids, q="PJ@kamer") == ["Piet Jansma"]  # an address by its start
+    assert _names(db_session, ids, q="pj@other.example") == []
+
+
+@pytest.mark.parametrize("sort", ["name", "-name", "updated", "created"])
+def test_searches_with_filters_match_the_filtered_list(
+    db_session: Session, chapter: Any, user: Any, people: Any, sort: str
+) -> None:
+    ids = [chapter.id]
+    services.update_contact(db_session, None, people["piet"], constituency="Noord")  # changed last
+    db_session.flush()
+    for q in ("jan", "jans", "jan jansen"):
+        found = _ids(db_session, ids, q=q, sort=sort)
+        # the list of every match, sorted, found by looking up each contact (``contact_list``)
+        assert found == list(db_session.scalars(*queries.contact_list(ids, ContactFilters(q=q, sort=sort)))), q
+        for filters in (
+            {"kind": ContactKind.REPRESENTATIVE},
+            {"stance": Stance.SUPPORTIVE},
+            {"target": True},
+            {"holder_id": user.id},
+            {"country": "NL"},
+            {"tag": "climate"},
+            {"chapter_id": chapter.id},
+        ):
+            listed = _ids(db_session, ids, sort=sort, **filters)
+            assert _ids(db_session, ids, q=q, sort=sort, **filters) == [i for i in listed if i in found], filters
+    assert _names(db_session, ids, q="jans", sort="updated")[0] == "Piet Jansma"
+    assert _names(db_session, ids, q="jans", sort="created") == ["Anna Jansen", "Piet Jansma", "Jan Jansen"]
+
+
+def test_a_search_over_several_chapters(db_session: Session, chapter: Any, people: Any) -> None:
+    local = ChapterFactory(parent=chapter)
+    elsewhere = ChapterFactory()
+    make_contact(db_session, local, given_name="Jan", family_name="Lokaal")
+    make_contact(db_session, elsewhere, given_name="Jan", family_name="Elders")
+    both = [chapter.id, local.id]
+    assert _names(db_session, both, q="jan l") == ["Jan Lokaal"]
+    assert len(_names(db_session, both, q="jan")) == 5
+    assert _names(db_session, both, q="jan", chapter_id=local.id) == ["Jan Lokaal"]
+    assert _names(db_session, both, q="elders") == []
+    assert _names(db_session, [elsewhere.id], q="jan") == ["Jan Elders"]
+
+
+@pytest.mark.parametrize("q", ["jan", "jan x"])
+def test_search_totals_stop_at_the_limit(
+    db_session: Session, chapter: Any, monkeypatch: pytest.MonkeyPatch, q: str
+) -> None:
+    monkeypatch.setattr(queries, "COUNT_AT_LEAST", 4)
+    for number in range(25):
+        make_contact(db_session, chapter, given_name="Jan", family_name=f"X{number:02}")
+    make_contact(db_session, chapter, given_name="Other", family_name="X")
+    for per_page, offset in ((2, 0), (2, 6), (2, 20), (2, 24), (3, 3)):
+        stmt, params = queries.contact_page([chapter.id], ContactFilters(q=q), limit=per_page, offset=offset)
+        rows = db_session.execute(stmt, params).all()
+        assert [row.display_name for row in rows] == [f"Jan X{n:02}" for n in range(offset, min(25, offset + per_page))]
+        assert {row.total for row in rows} == {min(25, queries.count_limit(offset, per_page))}
+
+
+def test_matching_finds_live_contacts_in_any_or_the_given_chapters(db_session: Session, chapter: Any) -> None:
+    elsewhere = ChapterFactory()
+    here = make_contact(db_session, chapter, given_name="Karel", family_name="Appel")
+    there = make_contact(db_session, elsewhere, given_name="Karel", family_name="Doorman")
+    binned = make_contact(db_session, chapter, given_name="Karel", family_name="Binned")
+    services.delete_contact(db_session, None, binned)
+    db_session.flush()
+
+    def ids(query: str, chapter_ids: list[int] | None = None) -> set[int]:
+        stmt = search.matching(query, chapter_ids)
+        assert stmt is not None
+        return set(db_session.scalars(stmt))
+
+    assert ids("karel") == {here.id, there.id}
+    assert ids("karel appel") == {here.id}
+    assert ids("karel", [elsewhere.id]) == {there.id}
+    assert search.matching("  ") is None
