@@ -106,17 +106,25 @@ class Tag(Base):
     name: Mapped[str] = mapped_column(sa.String(60))
 
 
+_LIVE = {"sqlite_where": sa.text("deleted_at IS NULL"), "postgresql_where": sa.text("deleted_at IS NULL")}
+_TRASH = {"sqlite_where": sa.text("deleted_at IS NOT NULL"), "postgresql_where": sa.text("deleted_at IS NOT NULL")}
+
+
 class Contact(Base):
     __tablename__ = "contacts"
     __table_args__ = (
         # Lists filter on chapter and "not in the trash" and sort by name: these let SQLite and PostgreSQL count
         # and page from the index alone (the most used filter, kind, gets its own).
-        sa.Index("ix_contacts_chapter_id_deleted_at_sort_name", "chapter_id", "deleted_at", "sort_name"),
-        sa.Index("ix_contacts_chapter_id_deleted_at_kind_sort_name", "chapter_id", "deleted_at", "kind", "sort_name"),
-        sa.Index(
-            "ix_contacts_chapter_id_deleted_at_is_target_stance", "chapter_id", "deleted_at", "is_target", "stance"
-        ),
-        sa.Index("ix_contacts_chapter_id_updated_at", "chapter_id", "updated_at"),
+        # The lists read live contacts only. Partial indexes (WHERE deleted_at IS NULL) give them their order:
+        # PostgreSQL does not treat "deleted_at IS NULL" as fixing an index column, so with deleted_at in the
+        # key it sorted the whole chapter instead (40 ms at 60,000 contacts, against 0.7 ms). The id ends each
+        # key: every sort breaks ties by id.
+        sa.Index("ix_contacts_live_chapter_id_sort_name_id", "chapter_id", "sort_name", "id", **_LIVE),
+        sa.Index("ix_contacts_live_chapter_id_kind_sort_name_id", "chapter_id", "kind", "sort_name", "id", **_LIVE),
+        sa.Index("ix_contacts_live_chapter_id_is_target_stance", "chapter_id", "is_target", "stance", **_LIVE),
+        sa.Index("ix_contacts_live_chapter_id_updated_at_id", "chapter_id", "updated_at", "id", **_LIVE),
+        sa.Index("ix_contacts_live_chapter_id_id", "chapter_id", "id", **_LIVE),  # newest first ("created")
+        sa.Index("ix_contacts_trash_chapter_id_deleted_at", "chapter_id", "deleted_at", **_TRASH),
         sa.CheckConstraint("priority IS NULL OR (priority BETWEEN 1 AND 5)", name="priority_range"),
         sa.CheckConstraint("cadence_days IS NULL OR cadence_days > 0", name="cadence_positive"),
     )

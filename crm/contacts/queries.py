@@ -104,11 +104,6 @@ LIST_COLUMNS = (
 # The list counts its rows up to this many (or ten pages past the one shown, when that is further): an exact
 # count reads every matching index entry, which costs more than the rest of the page at 60,000 contacts.
 COUNT_AT_LEAST = 1_000
-# Sorts counted on from the page's last row (``_after``): an index holds their keys after the filters'
-# columns, so the count seeks to that row and reads only the entries after it. "updated" has no such index
-# (its own lacks deleted_at, so each row counted would cost a table read: 1.2 ms for 1,000 rows at 60,000
-# contacts); it counts from the start of the list, from an index that needs no table reads (50 µs).
-_KEYSET_COUNTED = frozenset({"name", "-name", "created"})
 EMAIL_SEARCH = -1  # _Shape.search for an email address, looked up whole
 
 
@@ -353,13 +348,12 @@ def _page(shape: _Shape) -> sa.Select[Any]:
         ids = _ids(shape).add_columns(sa.func.count().over().label("total"))
         page = ids.limit(limit).offset(offset).subquery("page")
         total = page.c.total
-    elif shape.sort in _KEYSET_COUNTED:
-        # The page is read once (a common table expression used twice), for its rows and its last row.
+    else:
+        # Counted on from the page's last row (``_after``): every sort has an index of the live contacts that
+        # holds its keys after the filters' columns, so the count seeks to that row. The page is read once (a
+        # common table expression used twice), for its rows and its last row.
         page = _ids(shape).limit(limit).offset(offset).cte("page")
         total = offset + sa.select(sa.func.count()).select_from(page).scalar_subquery() + _after(shape, page)
-    else:
-        page = _ids(shape).limit(limit).offset(offset).subquery("page")
-        total = _count(shape, capped=True).scalar_subquery()
     order = [page.c[column.key].desc() if descending else page.c[column.key]
              for column, descending in _sort_keys(shape.sort)]  # fmt: skip
     return (
@@ -371,12 +365,8 @@ def _page(shape: _Shape) -> sa.Select[Any]:
 
 
 @lru_cache(maxsize=256)
-def _count(shape: _Shape, *, capped: bool) -> sa.Select[tuple[int]]:
-    if not capped:
-        return sa.select(sa.func.count()).select_from(Contact).where(*_conditions(shape))
-    upto = sa.bindparam("count_upto", type_=sa.Integer)
-    matching = sa.select(sa.literal(1)).select_from(Contact).where(*_conditions(shape)).limit(upto)
-    return sa.select(sa.func.count()).select_from(matching.subquery())
+def _count(shape: _Shape) -> sa.Select[tuple[int]]:
+    return sa.select(sa.func.count()).select_from(Contact).where(*_conditions(shape))
 
 
 def contact_list(chapter_ids: Sequence[int], filters: ContactFilters) -> tuple[sa.Select[Any], dict[str, Any]]:
@@ -394,9 +384,9 @@ def contact_page(
     without other filters is found, sorted and counted from the search terms alone (``_term_page``).
 
     ``total`` is the number of matching rows, counted up to ``count_limit``; a total that reaches it means
-    "at least that many". A list sorted by name or creation counts only the rows after the page (``_after``)
-    and adds the offset and the page's own rows; a list by last change counts from its start; a search with
-    other filters counts every match, in the statement that sorts them anyway (``count(*) OVER ()``).
+    "at least that many". A list counts only the rows after the page (``_after``) and adds the offset and
+    the page's own rows; a search with other filters counts every match, in the statement that sorts them
+    anyway (``count(*) OVER ()``).
     """
     upto = count_limit(offset, limit)
     values = _values(chapter_ids, filters)
@@ -412,7 +402,7 @@ def count_limit(offset: int, per_page: int) -> int:
 def contact_count(chapter_ids: Sequence[int], filters: ContactFilters) -> tuple[sa.Select[tuple[int]], dict[str, Any]]:
     """Return (statement, parameters) counting the live contacts matching ``filters`` (no join: an index can
     answer it)."""
-    return _count(_shape(chapter_ids, filters, None), capped=False), _values(chapter_ids, filters)
+    return _count(_shape(chapter_ids, filters, None)), _values(chapter_ids, filters)
 
 
 @cache
