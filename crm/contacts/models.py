@@ -106,24 +106,45 @@ class Tag(Base):
     name: Mapped[str] = mapped_column(sa.String(60))
 
 
-_LIVE = {"sqlite_where": sa.text("deleted_at IS NULL"), "postgresql_where": sa.text("deleted_at IS NULL")}
+_LIVE_ONLY = {"sqlite_where": sa.text("deleted_at IS NULL"), "postgresql_where": sa.text("deleted_at IS NULL")}
 _TRASH = {"sqlite_where": sa.text("deleted_at IS NOT NULL"), "postgresql_where": sa.text("deleted_at IS NOT NULL")}
 
 
 class Contact(Base):
     __tablename__ = "contacts"
     __table_args__ = (
-        # Lists filter on chapter and "not in the trash" and sort by name: these let SQLite and PostgreSQL count
-        # and page from the index alone (the most used filter, kind, gets its own).
-        # The lists read live contacts only. Partial indexes (WHERE deleted_at IS NULL) give them their order:
-        # PostgreSQL does not treat "deleted_at IS NULL" as fixing an index column, so with deleted_at in the
-        # key it sorted the whole chapter instead (40 ms at 60,000 contacts, against 0.7 ms). The id ends each
-        # key: every sort breaks ties by id.
-        sa.Index("ix_contacts_live_chapter_id_sort_name_id", "chapter_id", "sort_name", "id", **_LIVE),
-        sa.Index("ix_contacts_live_chapter_id_kind_sort_name_id", "chapter_id", "kind", "sort_name", "id", **_LIVE),
-        sa.Index("ix_contacts_live_chapter_id_is_target_stance", "chapter_id", "is_target", "stance", **_LIVE),
-        sa.Index("ix_contacts_live_chapter_id_updated_at_id", "chapter_id", "updated_at", "id", **_LIVE),
-        sa.Index("ix_contacts_live_chapter_id_id", "chapter_id", "id", **_LIVE),  # newest first ("created")
+        # Lists filter on chapter and sort (the most used filter, kind, gets its own index); they read live
+        # contacts only. Partial indexes (WHERE deleted_at IS NULL) give them their order:
+        # PostgreSQL does not treat "deleted_at IS NULL" as fixing an index column, so with deleted_at leading
+        # the key it sorted the whole chapter instead (40 ms at 60,000 contacts, against 0.7 ms). The id breaks
+        # ties, as every sort does. deleted_at comes last only for SQLite: it reads a partial index without
+        # the table only when the index holds every column the query names (a deep page: 1.0 -> 0.5 ms).
+        sa.Index(
+            "ix_contacts_live_chapter_id_sort_name_id", "chapter_id", "sort_name", "id", "deleted_at", **_LIVE_ONLY
+        ),
+        sa.Index(
+            "ix_contacts_live_chapter_id_kind_sort_name_id",
+            "chapter_id",
+            "kind",
+            "sort_name",
+            "id",
+            "deleted_at",
+            **_LIVE_ONLY,
+        ),
+        sa.Index(
+            "ix_contacts_live_chapter_id_is_target_stance",
+            "chapter_id",
+            "is_target",
+            "stance",
+            "deleted_at",
+            **_LIVE_ONLY,
+        ),
+        sa.Index(
+            "ix_contacts_live_chapter_id_updated_at_id", "chapter_id", "updated_at", "id", "deleted_at", **_LIVE_ONLY
+        ),
+        sa.Index(
+            "ix_contacts_live_chapter_id_id", "chapter_id", "id", "deleted_at", **_LIVE_ONLY
+        ),  # newest first ("created")
         sa.Index("ix_contacts_trash_chapter_id_deleted_at", "chapter_id", "deleted_at", **_TRASH),
         sa.CheckConstraint("priority IS NULL OR (priority BETWEEN 1 AND 5)", name="priority_range"),
         sa.CheckConstraint("cadence_days IS NULL OR cadence_days > 0", name="cadence_positive"),

@@ -102,7 +102,8 @@ def test_list_pages_and_their_counts_read_the_live_index_in_order(
             stmt, params = queries.contact_page(chapter_ids, filters, limit=PER_PAGE, offset=4)
             plan = _plan(db_session, stmt, params)
             if postgresql:
-                assert any(index in line for line in plan), plan
+                # which live index serves a filter is the planner's choice on a few rows; that one does is not
+                assert any("ix_contacts_live_" in line for line in plan), (filters, chapter_ids, "\n".join(plan))
                 if len(chapter_ids) == 1:  # several chapters' first rows are merged, then sorted (few)
                     assert not any("Sort" in line for line in _subplan(plan, "CTE page")), plan
             else:
