@@ -6,6 +6,7 @@ Forms check shape only; the contacts service checks meaning and its ``Invalid`` 
 from __future__ import annotations
 
 from collections.abc import Collection
+from itertools import takewhile
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -68,11 +69,11 @@ class CountrySelect(Select):
     """Render a country select: the field's own leading choices, then every country from a cache."""
 
     def options(self, field: Any) -> Markup:
-        """Return the <option> elements: the field's own leading choices, then every country."""
+        """Return the <option> elements: the field's own leading choices (before the first country), then every
+        country."""
         lead = "".join(
             f"<option {html_params(value=value, selected=(field.data or '') == value)}>{escape(label)}</option>"
-            for value, label in field.choices
-            if value not in countries.CODES
+            for value, label in takewhile(lambda choice: choice[0] not in countries.CODES, field.choices)
         )
         return Markup(lead) + countries.options_html(field.data)  # noqa: S704 - escaped, attributes by html_params
 

@@ -124,6 +124,18 @@ def test_filters_and_sort(client: FlaskClient, db_session: Session, chapter: Any
     assert body.index("Bob Bb") < body.index("Ann Aa")
 
 
+def test_the_country_filter_offers_any_country_first_and_keeps_the_choice(client: FlaskClient) -> None:
+    select = re.search(r'<select[^>]*name="country".*?</select>', _body(client.get("/contacts/?country=be")), re.S)
+    assert select is not None
+    options = re.findall(r"<option[^>]*>", select.group(0))
+    assert options[0] == '<option value="">'  # "Any country", not chosen
+    assert options.count('<option selected value="BE">') == 1
+    assert sum("selected" in option for option in options) == 1
+    blank = re.search(r'<select[^>]*name="country".*?</select>', _body(client.get("/contacts/")), re.S)
+    assert blank is not None
+    assert '<option selected value="">' in blank.group(0)
+
+
 def test_a_list_without_filters_reports_none_as_not_understood(
     client: FlaskClient, db_session: Session, chapter: Any
 ) -> None:
