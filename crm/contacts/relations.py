@@ -203,7 +203,7 @@ def find_contact(session: Session, actor: User | None, text: str, *, exclude_id:
     if number is not None:
         found = list(session.scalars(live.where(Contact.id == number)))
     else:
-        ids = search.matching(text)
+        ids = search.matching(text, chapter_ids)
         if ids is None:
             raise Invalid(_("Enter a name or a contact number."), "trusted")
         found = list(session.scalars(live.where(Contact.id.in_(ids)).order_by(Contact.sort_name).limit(8)))
