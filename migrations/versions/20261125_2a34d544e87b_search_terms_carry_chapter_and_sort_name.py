@@ -4,9 +4,6 @@ Revision ID: 2a34d544e87b
 Revises: 9e82ba48dfc1
 Create Date: 2026-11-25 15:20:00.000000
 
-Migrations must be fast and backward-compatible with the code that runs before them: add nullable columns or
-columns with server defaults, backfill in batches, and drop things only in a later release.
-
 A search then runs from one index, (chapter_id, term, sort_name, contact_id), which replaces (term, contact_id).
 The backfill is one UPDATE: a few seconds for a million terms on SQLite. Code older than this revision writes
 terms without the new columns, which are NOT NULL from here on: deploy the code with the migration.
