@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
-from tests.conftest import SmtpSink
+from crm.db import database
+from crm.mail.models import OutboundEmail
 from tests.e2e.conftest import LiveServer
 
 pytestmark = pytest.mark.e2e
@@ -57,11 +59,15 @@ def _watch(page: Any, problems: list[str]) -> Any:
     return page
 
 
-def _invitation_link(smtp: SmtpSink, to: str, timeout: float = 10.0) -> str:
-    """Wait for the invitation to ``to`` (sent after the response) and return its link."""
+def _invitation_link(live: LiveServer, to: str, timeout: float = 25.0) -> str:
+    """Wait for the invitation to ``to`` (sent after the response) and return its link.
+
+    The wait outlasts the app's SMTP timeout (20 s), so a slow but working delivery on a busy machine passes;
+    when nothing arrives, the message says what the outbox recorded (status, attempts, last error).
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        for message in list(smtp.messages):
+        for message in list(live.smtp.messages):
             if message["To"] == to:
                 assert message.get_body(preferencelist=("html",)) is not None
                 text = message.get_body(preferencelist=("plain",)).get_content()
@@ -69,7 +75,15 @@ def _invitation_link(smtp: SmtpSink, to: str, timeout: float = 10.0) -> str:
                 assert match, text
                 return match.group(0)
         time.sleep(0.1)
-    raise AssertionError(f"no invitation to {to} arrived; got {[m['To'] for m in smtp.messages]}")
+    arrived = [m["To"] for m in live.smtp.messages]
+    raise AssertionError(f"no invitation to {to} arrived; got {arrived}; the outbox holds {_outbox(live)}")
+
+
+def _outbox(live: LiveServer) -> list[tuple[Any, ...]]:
+    """Return (to, status, attempts, last error) of every message in the live app's outbox."""
+    columns = (OutboundEmail.to_address, OutboundEmail.status, OutboundEmail.attempts, OutboundEmail.last_error)
+    with database(live.app).engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(sa.select(*columns).order_by(OutboundEmail.id))]
 
 
 @contextmanager
@@ -223,7 +237,7 @@ def test_a_newcomer_sets_up_and_a_volunteer_records_a_representative(browser: An
         _first_run(admin, live)
         _create_chapter(admin, "PauseAI Nederland", "NL")
         _invite(admin, "vera@example.org")
-        link = _invitation_link(live.smtp, "vera@example.org")
+        link = _invitation_link(live, "vera@example.org")
         assert link.startswith(live.url + "/invitation/")
 
         # The volunteer joins, switches to Dutch and records a representative.
@@ -246,7 +260,7 @@ def test_a_newcomer_sets_up_and_a_volunteer_records_a_representative(browser: An
         _create_chapter(admin, "PauseAI UK", "GB")
         _invite(admin, "uma@example.org")
         uma = _watch(browser.new_context().new_page(), problems)
-        _accept(uma, _invitation_link(live.smtp, "uma@example.org"), "Uma Other", UMA_PASSWORD)
+        _accept(uma, _invitation_link(live, "uma@example.org"), "Uma Other", UMA_PASSWORD)
         for url in (contact_url, contact_url + "/edit", organisation_url):
             response = uma.goto(url)
             assert response is not None
