@@ -86,14 +86,23 @@ def countries_in_use(chapter_ids: list[int]) -> sa.Select[tuple[str]]:
 
 def organisation_by_id(
     chapter_ids: list[int], organisation_id: int, *, deleted: bool | None = False
-) -> sa.Select[tuple[Organisation]]:
-    """Return one organisation of a visible chapter with parent and chapter loaded.
+) -> tuple[sa.Select[tuple[Organisation]], dict[str, Any]]:
+    """Return (statement, parameters) of one organisation of a visible chapter, with parent and chapter loaded.
 
-    ``deleted``: False for a live one, True for one in the trash, None for either.
+    ``deleted``: False for a live one, True for one in the trash, None for either. Every organisation page
+    runs it, so the statement is built once per ``deleted``.
     """
+    return _organisation_by_id(deleted), {"organisation_id": organisation_id, "chapter_ids": list(chapter_ids)}
+
+
+@cache
+def _organisation_by_id(deleted: bool | None) -> sa.Select[tuple[Organisation]]:
     stmt = (
         sa.select(Organisation)
-        .where(Organisation.id == organisation_id, Organisation.chapter_id.in_(chapter_ids))
+        .where(
+            Organisation.id == sa.bindparam("organisation_id", type_=sa.Integer),
+            Organisation.chapter_id.in_(sa.bindparam("chapter_ids", expanding=True)),
+        )
         .options(joinedload(Organisation.parent), joinedload(Organisation.chapter))
     )
     if deleted is not None:

@@ -115,8 +115,8 @@ def get_organisation(
 
     ``deleted``: False for a live one, True for one in the trash, None for either.
     """
-    stmt = queries.organisation_by_id(visible_chapter_ids(actor, session), organisation_id, deleted=deleted)
-    organisation = session.scalar(stmt)
+    stmt, params = queries.organisation_by_id(visible_chapter_ids(actor, session), organisation_id, deleted=deleted)
+    organisation = session.scalar(stmt, params)
     if organisation is None:
         raise NotFound
     return organisation
