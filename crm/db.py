@@ -139,6 +139,11 @@ def database(app: Flask | None = None) -> Database:
     return (app or current_app).extensions["crm.db"]  # type: ignore[no-any-return]
 
 
+def in_read_only_request() -> bool:
+    """Tell whether the current request has a safe method (GET, HEAD, OPTIONS): its session may not write."""
+    return has_request_context() and request.method in SAFE_METHODS
+
+
 def get_session() -> Session:
     """Return the session of the current app context, creating it on first use.
 
@@ -147,10 +152,7 @@ def get_session() -> Session:
     session: Session | None = g.get("_crm_session")
     if session is None:
         db = database()
-        if has_request_context() and request.method in SAFE_METHODS:
-            session = db.read_sessionmaker()
-        else:
-            session = db.write_sessionmaker()
+        session = db.read_sessionmaker() if in_read_only_request() else db.write_sessionmaker()
         g._crm_session = session
     return session
 

@@ -11,13 +11,13 @@ from functools import wraps
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask import Flask, g, has_request_context, request
+from flask import Flask, g
 from flask_login import current_user
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from crm.auth.models import Chapter, Membership, Role, User
-from crm.db import SAFE_METHODS, database, get_session
+from crm.db import database, get_session, in_read_only_request
 from crm.errors import Forbidden, NotFound
 from crm.extensions import login_manager
 from crm.i18n import lazy_gettext as _l
@@ -38,7 +38,7 @@ def init_login(app: Flask) -> None:
         # A GET reads the user on its own (read-only) session's connection, which the view goes on using.
         # Any other request reads it in a short transaction of its own: on SQLite a write transaction holds
         # the database's write lock, and it should start at the view's first query, not here.
-        if has_request_context() and request.method in SAFE_METHODS:
+        if in_read_only_request():
             return _user_from_rows(get_session().connection().execute(_USER_BY_TOKEN, {"token": token}).all())
         with database().sessionmaker() as session:
             return _user_from_rows(session.connection().execute(_USER_BY_TOKEN, {"token": token}).all())
