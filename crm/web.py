@@ -70,11 +70,49 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
+class CloseWhenSent:
+    """WSGI middleware: close each response as soon as its last chunk has gone to the server, not only when
+    the server calls ``close()``.
+
+    Mail a request queued is delivered by a ``call_on_close`` callback. Werkzeug's development server (``make
+    run``, the browser tests) skips ``close()`` when the client has already dropped the connection, as a
+    browser following a redirect may: the message then stayed queued. ``close()`` still runs once.
+    """
+
+    def __init__(self, wsgi_app: Any) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        iterable = self.wsgi_app(environ, start_response)
+        file_wrapper = environ.get("wsgi.file_wrapper")
+        if isinstance(file_wrapper, type) and isinstance(iterable, file_wrapper):
+            return iterable  # the server sends the file itself (sendfile); it closes it
+        return _ClosedAtTheEnd(iterable)
+
+
+class _ClosedAtTheEnd:
+    def __init__(self, iterable: Any) -> None:
+        self.iterable = iterable
+        self.closed = False
+
+    def __iter__(self) -> Any:
+        yield from self.iterable
+        self.close()  # runs when the server asks for more after the last chunk, i.e. once it is written
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            close = getattr(self.iterable, "close", None)
+            if close is not None:
+                close()
+
+
 def init_web(app: Flask) -> None:
     """Install security headers, input guards and template filters."""
     # Imported here: crm.labels imports the models, whose packages import views that import this module.
     from crm.labels import TEMPLATE_GLOBALS
 
+    app.wsgi_app = CloseWhenSent(app.wsgi_app)  # type: ignore[method-assign]
     app.url_value_preprocessor(_reject_out_of_range_ids)
     app.before_request(_reject_nul_characters)
     app.after_request(_security_headers)

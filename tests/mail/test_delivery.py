@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.orm import Session
+from werkzeug.test import EnvironBuilder
 
 from crm import create_app
 from crm.db import database, utcnow
@@ -163,6 +164,20 @@ def test_a_request_delivers_its_mail_after_the_response(
     assert message["To"] == user.email
     row = db_session.scalar(sa.select(OutboundEmail))
     assert row.status is EmailStatus.SENT
+
+
+def test_mail_is_delivered_when_the_server_never_closes_the_response(
+    smtp_app: Flask, smtp_server: Any, user: Any, db_session: Session
+) -> None:
+    """Werkzeug's development server skips close() when the client dropped the connection after reading the
+    response (a browser following a redirect): sending the last chunk must be enough."""
+    environ = EnvironBuilder(path="/reset", method="POST", data={"email": user.email}).get_environ()
+    statuses: list[str] = []
+    body = smtp_app(environ, lambda status, _headers, _exc=None: statuses.append(status))
+    assert b"".join(body)  # every chunk read, close() never called
+    assert statuses == ["302 FOUND"]
+    (message,) = smtp_server.handler.wait_for(1)
+    assert message["To"] == user.email
 
 
 def test_mail_of_a_failed_request_is_never_sent(smtp_app: Flask, smtp_server: Any, db_session: Session) -> None:
