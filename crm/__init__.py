@@ -66,6 +66,7 @@ def _instance_secret_key(instance: Path) -> str:
 
 def register_extensions(app: Flask) -> None:
     """Bind the database, sign-in, CSRF and translation extensions."""
+    from crm import csrf as csrf_signatures
     from crm import db
     from crm.auth.access import init_login
     from crm.extensions import csrf
@@ -73,6 +74,7 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     csrf.init_app(app)
+    csrf_signatures.init_app(app)
     init_login(app)
     init_babel(app)
 

@@ -157,6 +157,17 @@ def get_session() -> Session:
     return session
 
 
+def read(statement: sa.Executable, parameters: dict[str, Any] | None = None) -> sa.CursorResult[Any]:
+    """Run a statement that selects columns, not mapped objects, on the session's connection.
+
+    ``Session.execute`` first hands every statement to the ORM (about 0.1 ms each, a fifth of a list page's
+    SQL time), which only objects need. Pending changes are flushed first, as ``Session.execute`` would.
+    """
+    session = get_session()
+    session.flush()
+    return session.connection().execute(statement, parameters)
+
+
 def _close_session(_exc: BaseException | None) -> None:
     session: Session | None = g.pop("_crm_session", None)
     if session is not None:

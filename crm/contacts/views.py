@@ -26,7 +26,7 @@ from crm.contacts.fields import LABELS
 from crm.contacts.forms import ContactFilterForm, ContactForm, ListensToForm, PositionForm, contact_form_data
 from crm.contacts.models import Contact, OrganisationKind
 from crm.contacts.relations import AmbiguousContact, OrganisationNotFound
-from crm.db import get_session
+from crm.db import get_session, read
 from crm.errors import Invalid
 from crm.forms import add_error
 from crm.history import queries as history_queries
@@ -93,7 +93,7 @@ def _chapters_and_members(chapter_ids: list[int]) -> tuple[dict[int, str], list[
     """Return the chapters' names by id and the holder choices (members, naming the chapter when several)."""
     names: dict[int, str] = {}
     rows = []
-    for part, row_id, name, chapter_id in get_session().execute(*queries.chapters_and_members(chapter_ids)):
+    for part, row_id, name, chapter_id in read(*queries.chapters_and_members(chapter_ids)):
         if part == 0:
             names[row_id] = name
         else:
@@ -106,7 +106,7 @@ def _chapters_and_members(chapter_ids: list[int]) -> tuple[dict[int, str], list[
 def _list_rows(page: Page[Any], chapter_names: dict[int, str]) -> list[ListRow]:
     """Return the page's rows with their current positions and tags (one statement for both)."""
     ids = [row.id for row in page.items]
-    extras = get_session().execute(*queries.row_extras(ids, _today())) if ids else ()
+    extras = read(*queries.row_extras(ids, _today())) if ids else ()
     return list_rows(page.items, extras, chapter_names, language())
 
 
@@ -132,7 +132,7 @@ def _list_page(chapter_ids: list[int], filters: queries.ContactFilters, number: 
     """
     session, per_page = get_session(), _per_page()
     offset = (number - 1) * per_page
-    rows = session.execute(*queries.contact_page(chapter_ids, filters, limit=per_page, offset=offset)).all()
+    rows = read(*queries.contact_page(chapter_ids, filters, limit=per_page, offset=offset)).all()
     if rows:
         total = rows[0].total
     elif number > 1:
@@ -250,7 +250,7 @@ def _facts(contact: Contact) -> dict[str, Any]:
     """Return the contact's methods by kind, tags, holders, external ids and the organisations to suggest."""
     facts: dict[str, Any] = {"methods": {}, "tags": [], "holders": [], "external_ids": [], "offered": []}
     stmt, params = queries.contact_facts(contact, SUGGESTED_ORGANISATIONS + 1 if contact.deleted_at is None else 0)
-    for part, a, b, c, *_keys in get_session().execute(stmt, params):
+    for part, a, b, c, *_keys in read(stmt, params):
         if part == 0:
             facts["methods"].setdefault(a, []).append((b, c))
         elif part == 1:
@@ -269,7 +269,7 @@ def _render_show(contact_id: int, *, status: int = 200, **extra: Any) -> tuple[s
     session, chapter_ids = get_session(), visible_chapter_ids(current_user)
     contact = services.get_contact(session, current_user, contact_id, deleted=None, chapter=True)
     facts = _facts(contact)
-    links = session.execute(*queries.links(contact.id, chapter_ids)).all()
+    links = read(*queries.links(contact.id, chapter_ids)).all()
     context = {
         "contact": contact,
         "today": _today(),
@@ -278,11 +278,11 @@ def _render_show(contact_id: int, *, status: int = 200, **extra: Any) -> tuple[s
         "tags": facts["tags"],
         "holders": facts["holders"],
         "external_ids": facts["external_ids"],
-        "positions": session.execute(*queries.positions_of(contact.id)).all(),
-        "stances": session.execute(*queries.stance_history(contact.id)).all(),
+        "positions": read(*queries.positions_of(contact.id)).all(),
+        "stances": read(*queries.stance_history(contact.id)).all(),
         "listens_to": [link for link in links if not link.incoming],
         "listened_by": [link for link in links if link.incoming],
-        "changes": session.execute(*history_queries.recent_changes(services.ENTITY, contact.id, CHANGES_SHOWN)).all(),
+        "changes": read(*history_queries.recent_changes(services.ENTITY, contact.id, CHANGES_SHOWN)).all(),
         "organisation_names": _organisation_names(facts["offered"]),
         "position_form": PositionForm(formdata=None),
         "listens_form": ListensToForm(formdata=None),

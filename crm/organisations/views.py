@@ -20,7 +20,7 @@ from crm.auth.access import visible_chapter_ids
 from crm.chapters import queries as chapter_queries
 from crm.contacts import countries
 from crm.contacts.models import Organisation, OrganisationKind
-from crm.db import get_session
+from crm.db import get_session, read
 from crm.errors import Invalid, NotFound
 from crm.forms import add_error
 from crm.history import queries as history_queries
@@ -250,7 +250,7 @@ def _people(organisation_id: int, today: dt.date) -> tuple[Page[Any], Page[Any]]
         people=((people_page - 1) * PEOPLE_PER_PAGE, PEOPLE_PER_PAGE),
         others=((others_page - 1) * OTHERS_PER_PAGE, OTHERS_PER_PAGE),
     )
-    for row in session.execute(stmt, params):
+    for row in read(stmt, params):
         page = people if row.current else others
         page.items.append(row)
         page.total = row.total
@@ -268,8 +268,8 @@ def show(organisation_id: int) -> ResponseLike:
     organisation = services.get_organisation(session, current_user, organisation_id)
     today = _today()
     people, others = _people(organisation.id, today)
-    children = session.execute(*queries.children(organisation.id, CHILDREN_SHOWN + 1)).all()
-    changes = session.execute(*history_queries.recent_changes(services.ENTITY, organisation.id, CHANGES_SHOWN)).all()
+    children = read(*queries.children(organisation.id, CHILDREN_SHOWN + 1)).all()
+    changes = read(*history_queries.recent_changes(services.ENTITY, organisation.id, CHANGES_SHOWN)).all()
     return render_template(
         "organisations/show.html",
         organisation=organisation,
