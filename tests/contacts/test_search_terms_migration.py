@@ -1,4 +1,4 @@
-"""The revision that copies each contact's chapter and sort name into its search terms, on existing data."""
+"""The search-term revisions on existing rows: chapter and sort name copied in, terms that begin a longer one gone."""
 
 from __future__ import annotations
 
@@ -72,3 +72,32 @@ def test_terms_get_their_contacts_chapter_and_sort_name_and_the_trash_loses_its_
         (2, "bo"),
         (2, "dijk"),
     ]
+
+
+def test_terms_that_begin_another_term_of_their_contact_are_deleted(empty_url: str) -> None:
+    before, revision = "b9c1145ec87a", "4724cbff43b8"
+    upgrade(empty_url, before)
+    contact = (
+        "INSERT INTO contacts (id, chapter_id, display_name, sort_name, kind, stance, is_target, goals, background,"
+        " understands_catastrophic_risk, understands_ai, understands_global_coordination, technical_background,"
+        " notes, created_at, updated_at) VALUES ({id}, 1, '{name}', '{sort}', 'other', 'unknown', false, '', '',"
+        " 'unknown', 'unknown', 'unknown', 'unknown', '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+    )
+    _run(
+        empty_url,
+        "INSERT INTO chapters (id, name, kind, country, default_cadence_days, created_at)"
+        " VALUES (1, 'One', 'national', 'NL', 30, CURRENT_TIMESTAMP)",
+        contact.format(id=1, name="Jan Jansen", sort="jansen jan"),
+        contact.format(id=2, name="Ans Berg", sort="berg ans"),
+        # contact 2's "jansen" stays: only the contact's own longer terms count
+        "INSERT INTO contact_search_terms (contact_id, term, chapter_id, sort_name) VALUES"
+        " (1, 'jan', 1, 'jansen jan'), (1, 'jansen', 1, 'jansen jan'), (1, 'jansen7', 1, 'jansen jan'),"
+        " (1, 'jan.jansen7@k.example', 1, 'jansen jan'),"
+        " (2, 'ans', 1, 'berg ans'), (2, 'berg', 1, 'berg ans'), (2, 'jansen', 1, 'berg ans')",
+    )
+    terms = "SELECT contact_id, term FROM contact_search_terms ORDER BY contact_id, term"
+    upgrade(empty_url, revision)
+    kept = [(1, "jan.jansen7@k.example"), (1, "jansen7"), (2, "ans"), (2, "berg"), (2, "jansen")]
+    assert _run(empty_url, terms) == kept
+    downgrade(empty_url, before)  # nothing to restore: the longer terms match what the shorter ones did
+    assert _run(empty_url, terms) == kept
