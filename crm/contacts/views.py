@@ -13,6 +13,7 @@ from typing import Any
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_timezone
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
@@ -21,7 +22,7 @@ from crm.auth.access import visible_chapter_ids
 from crm.auth.models import Chapter
 from crm.chapters import queries as chapter_queries
 from crm.contacts import bp, countries, queries, services
-from crm.contacts.display import ACTION_LABELS, ListRow, change_rows, list_rows
+from crm.contacts.display import ACTION_LABELS, change_rows, list_body
 from crm.contacts.fields import LABELS
 from crm.contacts.forms import ContactFilterForm, ContactForm, ListensToForm, PositionForm, contact_form_data
 from crm.contacts.models import Contact, OrganisationKind
@@ -103,11 +104,18 @@ def _chapters_and_members(chapter_ids: list[int]) -> tuple[dict[int, str], list[
     return names, [(str(user_id), f"{name} ({names[chapter_id]})") for user_id, name, chapter_id in rows]
 
 
-def _list_rows(page: Page[Any], chapter_names: dict[int, str]) -> list[ListRow]:
-    """Return the page's rows with their current positions and tags (one statement for both)."""
+def _list_body(page: Page[Any], chapter_names: dict[int, str]) -> Markup:
+    """Return the page's table rows with their current positions and tags (one statement for both)."""
     ids = [row.id for row in page.items]
     extras = read(*queries.row_extras(ids, _today())) if ids else ()
-    return list_rows(page.items, extras, chapter_names, language())
+    return list_body(
+        page.items,
+        extras,
+        chapter_names=chapter_names,
+        chapter_column=len(chapter_names) > 1,
+        list_url=url_for("contacts.index"),
+        locale=language(),
+    )
 
 
 def _list_args(form: ContactFilterForm) -> dict[str, Any]:
@@ -158,7 +166,7 @@ def index() -> ResponseLike:
         page=page,
         args=_list_args(form),
         chapter_names=names,
-        rows=_list_rows(page, names),
+        rows=_list_body(page, names),
     )
 
 

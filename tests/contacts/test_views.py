@@ -80,6 +80,33 @@ def test_list_shows_the_users_chapter_only(
     assert "1 contact" in body
 
 
+def test_list_rows_escape_every_stored_value(client: FlaskClient, db_session: Session, chapter: Any) -> None:
+    board = OrganisationFactory(chapter=chapter, name="R&D <Board>")
+    contact = make_contact(
+        db_session,
+        chapter,
+        given_name="<b>Ana</b>",
+        family_name='"Quote" & Co',
+        tags=["a&b <i>"],
+        is_target=True,
+        priority=2,
+        stance=Stance.SUPPORTIVE,
+        country="NL",
+        positions=[(board, "<script>x</script>", None, None), (board, "", None, None)],
+    )
+    body = _body(client.get("/contacts/"))
+    row = body[body.index("<tbody>") : body.index("</tbody>")]
+    for tag in ("<b>", "<i>", "<script>"):
+        assert tag not in row
+    assert f'<a href="/contacts/{contact.id}">&lt;b&gt;Ana&lt;/b&gt; &#34;Quote&#34; &amp; Co</a>' in row
+    assert '<span class="badge target">Target · P2</span>' in row
+    assert "<td>Supportive</td>" in row
+    assert "&lt;script&gt;x&lt;/script&gt;, R&amp;D &lt;Board&gt;<br>R&amp;D &lt;Board&gt;" in row
+    assert '<a class="badge" href="/contacts/?tag=a%26b%20%3Ci%3E">a&amp;b &lt;i&gt;</a>' in row
+    assert '<td class="optional">Netherlands</td>' in row
+    assert row.count("<tr>") == 1
+
+
 def test_search_finds_accented_names_organisations_tags_and_emails(
     client: FlaskClient, db_session: Session, chapter: Any
 ) -> None:
