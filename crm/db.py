@@ -97,7 +97,9 @@ def _sqlite_setup(engine: sa.Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
         mode = "IMMEDIATE" if conn.get_execution_options().get("crm_write") else "DEFERRED"
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        # On the driver's connection: every request begins a transaction, and sending this one statement
+        # through SQLAlchemy's execution machinery cost more than the request's first query.
+        conn.connection.driver_connection.execute(f"BEGIN {mode}")  # type: ignore[union-attr]
 
 
 def make_engine(url: str) -> sa.Engine:
