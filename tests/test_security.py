@@ -183,6 +183,43 @@ def test_csrf_sign_out_without_a_token_keeps_the_session(csrf_app: Flask, user: 
     assert not signed_in(client)
 
 
+def test_csrf_a_signed_token_is_reused_for_five_minutes_and_stays_valid(
+    csrf_app: Flask, user: Any, coordinator: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from itsdangerous import URLSafeTimedSerializer
+
+    from crm import csrf
+
+    now, signed = [1000.0], []
+    monkeypatch.setattr(csrf.time, "monotonic", lambda: now[0])
+    sign = URLSafeTimedSerializer.dumps
+    monkeypatch.setattr(  # count CSRF signatures, not the session cookie's
+        URLSafeTimedSerializer,
+        "dumps",
+        lambda self, *a, **k: (self.salt == b"wtf-csrf-token" and signed.append(1)) or sign(self, *a, **k),
+    )
+    client, other = csrf_app.test_client(), csrf_app.test_client()
+    _csrf_login(client, user)
+    _csrf_login(other, coordinator)
+    first = _token(client, "/settings")
+    count = len(signed)
+    assert _token(client, "/contacts/new") == first
+    assert len(signed) == count  # not signed again
+    assert _token(other, "/settings") != first  # another session has its own
+
+    now[0] += csrf.REUSE_SECONDS - 1
+    assert _token(client, "/settings") == first
+    ok = client.post("/settings", data={"name": "Kept", "language": "", "timezone": "", "csrf_token": first})
+    assert ok.status_code == 302
+
+    count = len(signed)
+    now[0] += 2  # past the reuse window: signed anew (a new time stamp), and the page's token is accepted
+    again = _token(client, "/settings")
+    assert len(signed) == count + 1
+    response = client.post("/settings", data={"name": "Again", "language": "", "timezone": "", "csrf_token": again})
+    assert response.status_code == 302
+
+
 def test_csrf_removing_a_member_without_a_token_changes_nothing(
     csrf_app: Flask, coordinator: Any, user: Any, chapter: Any, db_session: Session
 ) -> None:
