@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from sqlalchemy.orm import configure_mappers
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, config_class
@@ -21,6 +22,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_web(app)
+    # Every model is imported by now. Mappers are otherwise configured by the first ORM query or constructor,
+    # and the signed-in user is built without either (crm.auth.access): a worker whose first request is a
+    # signed-in page would find its attributes not yet set up.
+    configure_mappers()
     if app.config.get("PROXY_FIX"):
         # Behind one reverse proxy: trust its X-Forwarded-For/-Proto, so sign-in throttling counts real addresses.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]

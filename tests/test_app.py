@@ -79,3 +79,44 @@ def test_wsgi_module_serves_the_app_from_the_environment(database_url: str, monk
     finally:
         gc.unfreeze()
         sys.modules.pop("crm.wsgi", None)
+
+
+FIRST_REQUEST_SCRIPT = """
+import sys
+import sqlalchemy as sa
+from crm import create_app
+from crm.auth.models import User
+from crm.db import make_engine
+from crm.migrate import upgrade
+
+url = sys.argv[1]
+upgrade(url)
+engine = make_engine(url)
+with engine.begin() as conn:  # Core only: nothing here configures the ORM's mappers
+    conn.execute(sa.insert(User.__table__).values(email="v@example.org", name="V", session_token="t" * 32))
+engine.dispose()
+app = create_app({"ENV_NAME": "production", "SECRET_KEY": "s" * 48, "DATABASE_URL": url})
+client = app.test_client()
+client.set_cookie("session", app.session_interface.get_signing_serializer(app).dumps({"_user_id": "t" * 32}))
+response = client.get("/contacts/")
+print(response.status_code)
+"""
+
+
+def test_a_new_process_serves_a_signed_in_page_as_its_first_request(db_kind: str, tmp_path: Path) -> None:
+    """A web worker whose first request is a signed-in page: the user is built without the ORM's constructor or
+    a query, so the app must have configured the mappers itself (it failed with 500s under gunicorn once)."""
+    import subprocess
+    import sys
+
+    from tests.conftest import new_database
+
+    url, drop = new_database(db_kind, tmp_path)
+    try:
+        done = subprocess.run(  # noqa: S603 - our own interpreter and script
+            [sys.executable, "-c", FIRST_REQUEST_SCRIPT, url], capture_output=True, text=True, timeout=120, check=False
+        )
+    finally:
+        drop()
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "200", done.stderr
