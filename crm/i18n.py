@@ -136,8 +136,23 @@ def init_babel(app: Flask) -> None:
 # values filled in are escaped.
 @pass_eval_context
 def _template_gettext(eval_context: EvalContext, string: str, /, **variables: Any) -> str:
+    if eval_context.autoescape and not variables:
+        return _translated_markup(string)
     text = translations().ugettext(string)
     return (Markup(text) if eval_context.autoescape else text) % variables  # noqa: S704 - a translated literal
+
+
+def _translated_markup(string: str) -> Markup:
+    """Return what ``_template_gettext`` makes of ``string`` with no variables, kept with the catalog: most of
+    a page's strings have none, and formatting each again (``Markup.__mod__``) cost more than the lookup."""
+    catalog = translations()
+    kept: dict[str, Markup] | None = getattr(catalog, "crm_markup", None)
+    if kept is None:
+        kept = catalog.crm_markup = {}  # type: ignore[attr-defined]
+    text = kept.get(string)
+    if text is None:
+        text = kept[string] = Markup(catalog.ugettext(string)) % {}  # noqa: S704 - a translated literal
+    return text
 
 
 @pass_eval_context

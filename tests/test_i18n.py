@@ -138,3 +138,18 @@ def test_pages_follow_the_browser_language(client) -> None:
     assert '<html lang="nl">' in dutch
     assert "Wachtwoord" in dutch
     assert "Reset your password" in english
+
+
+def test_template_strings_without_values_are_kept_per_language(app: Any) -> None:
+    """``_()`` without values answers from a per-catalog store; it must format as with values ("%%" is "%")."""
+    from flask_babel import force_locale
+
+    template = app.jinja_env.from_string(
+        "{{ _('Contacts') }}|{{ _('100%% sure') }}|{{ _('Page %(page)s of %(pages)s', page=1, pages='<2>') }}"
+    )
+    with app.test_request_context("/"):
+        for _round in range(2):  # the second round reads what the first kept
+            with force_locale("nl"):
+                assert template.render() == "Contacten|100% sure|Pagina 1 van &lt;2&gt;"
+            with force_locale("en"):
+                assert template.render() == "Contacts|100% sure|Page 1 of &lt;2&gt;"
