@@ -619,16 +619,22 @@ def _facts() -> sa.CompoundSelect[Any]:
     external = sa.select(
         sa.literal(3), ExternalId.scheme, ExternalId.value, none(), ExternalId.scheme, ExternalId.id
     ).where(ExternalId.contact_id == contact_id)
+    limit = sa.bindparam("organisations", type_=sa.Integer)
+    live = (Organisation.chapter_id == sa.bindparam("chapter_id"), Organisation.deleted_at.is_(None))
     offered = (
         sa.select(Organisation.name, Organisation.kind, Organisation.sort_name, Organisation.id)
-        .where(Organisation.chapter_id == sa.bindparam("chapter_id"), Organisation.deleted_at.is_(None))
+        .where(*live)
         .order_by(Organisation.sort_name, Organisation.id)
-        .limit(sa.bindparam("organisations", type_=sa.Integer))
+        .limit(limit)
         .subquery()
     )
+    # Offered only when the chapter has fewer than ``organisations``: counting that far in the index costs less
+    # than sending that many rows to be thrown away.
+    first = sa.select(sa.literal(1)).select_from(Organisation).where(*live).limit(limit).subquery()
+    few = sa.select(sa.func.count()).select_from(first).scalar_subquery() < limit
     organisations = sa.select(
         sa.literal(4), offered.c.name, sa.type_coerce(offered.c.kind, text), none(), offered.c.sort_name, offered.c.id
-    )
+    ).where(few)
     both = sa.union_all(methods, tags, holders, external, organisations)
     c = both.selected_columns
     return both.order_by(c.part, c.k, c.n)
@@ -639,7 +645,8 @@ def contact_facts(contact: Contact, organisations: int) -> tuple[sa.CompoundSele
     external ids, and up to ``organisations`` of its chapter's organisations (to suggest), in one go.
 
     Rows are (part, a, b, c, …): part 0 a method (kind, label, value) by kind; 1 a tag (name) by name; 2 a
-    holder (name) by name; 3 an external id (scheme, value) by scheme; 4 an organisation (name, kind) by name.
+    holder (name) by name; 3 an external id (scheme, value) by scheme; 4 an organisation (name, kind) by name,
+    only when the chapter has fewer than ``organisations`` of them (none otherwise).
     """
     return _facts(), {"contact_id": contact.id, "chapter_id": contact.chapter_id, "organisations": organisations}
 

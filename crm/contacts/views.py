@@ -233,11 +233,10 @@ def show(contact_id: int) -> ResponseLike:
 def _organisation_names(rows: list[tuple[str, str]]) -> list[str]:
     """Return the names offered while typing an organisation (none when the chapter has many).
 
-    ``rows`` are the first ``SUGGESTED_ORGANISATIONS + 1`` (name, kind) of the chapter's organisations. A name
-    several organisations share is offered as "Name (Kind)", which the service understands.
+    ``rows`` are the (name, kind) of the chapter's organisations when it has at most ``SUGGESTED_ORGANISATIONS``
+    (``queries.contact_facts``), else none. A name several organisations share is offered as "Name (Kind)",
+    which the service understands.
     """
-    if len(rows) > SUGGESTED_ORGANISATIONS:
-        return []
     folded = [fold(name) for name, _kind in rows]
     return list(
         dict.fromkeys(

@@ -479,6 +479,25 @@ def test_history_is_shown_and_paginated(
 # --- positions and links --------------------------------------------------------------------------------------
 
 
+def test_organisation_names_are_offered_up_to_a_hundred(client: FlaskClient, db_session: Session, chapter: Any) -> None:
+    from crm.contacts.views import SUGGESTED_ORGANISATIONS
+
+    contact = make_contact(db_session, chapter)
+    OrganisationFactory.create_batch(SUGGESTED_ORGANISATIONS - 1, chapter=chapter)
+    OrganisationFactory(chapter=chapter, name="Aa Kamer")
+    gone = OrganisationFactory(chapter=chapter, name="Aa Binned")
+    gone.deleted_at = dt.datetime.now(dt.UTC)  # the trash does not count
+    db_session.flush()
+    body = _body(client.get(f"/contacts/{contact.id}"))
+    assert body.count("<option value=") == SUGGESTED_ORGANISATIONS
+    assert '<datalist id="organisation-names"><option value="Aa Kamer">' in body
+    OrganisationFactory(chapter=chapter)
+    db_session.flush()
+    body = _body(client.get(f"/contacts/{contact.id}"))
+    assert "organisation-names" not in body
+    assert "<option value=" not in body
+
+
 def test_positions_through_the_page(client: FlaskClient, db_session: Session, chapter: Any) -> None:
     OrganisationFactory(chapter=chapter, name="Tweede Kamer")
     contact = make_contact(db_session, chapter)
