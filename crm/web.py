@@ -56,17 +56,27 @@ def _reject_nul_characters() -> None:
         abort(400)
 
 
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+)
+HSTS = ("Strict-Transport-Security", "max-age=31536000")
+
+
 def _security_headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    """Add the security headers a response does not set itself (one pass over its headers: Werkzeug answers
+    each lookup of a missing header by raising and catching an exception)."""
+    present = {name.lower() for name, _value in response.headers}
+    wanted = list(SECURITY_HEADERS)
     # The site's own address says whether it is served over TLS: behind a proxy that terminates TLS the
     # request itself looks like plain http, and cookies are only set after this hook has run.
     if request.is_secure or str(current_app.config.get("BASE_URL", "")).startswith("https://"):
-        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        wanted.append(HSTS)
+    response.headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
     return response
 
 

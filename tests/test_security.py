@@ -475,3 +475,17 @@ def test_an_unexpected_error_shows_the_error_page(no_propagation: Flask) -> None
     assert "Something went wrong" in page
     assert "ZeroDivisionError" not in page
     _assert_security_headers(response, "500 page")
+
+
+def test_security_headers_keep_what_a_response_sets_itself(app: Flask) -> None:
+    from werkzeug.wrappers import Response
+
+    from crm.web import CONTENT_SECURITY_POLICY, _security_headers
+
+    with app.test_request_context("/"):
+        own = _security_headers(Response("x", headers={"content-security-policy": "default-src 'none'"}))
+        plain = _security_headers(Response("x"))
+    assert own.headers.getlist("Content-Security-Policy") == ["default-src 'none'"]
+    assert plain.headers.getlist("Content-Security-Policy") == [CONTENT_SECURITY_POLICY]
+    assert own.headers["X-Frame-Options"] == "DENY"
+    assert "Strict-Transport-Security" not in plain.headers
