@@ -92,13 +92,14 @@ _SORT_KEYS: dict[str, tuple[tuple[Any, bool], ...]] = {
     "updated": ((Contact.updated_at, True), (Contact.id, True)),
     "created": ((Contact.id, True),),
 }
-# What a list row shows, as plain columns: building ORM objects for a page costs more than its SQL.
+# What a list row shows, as plain columns: building ORM objects for a page costs more than its SQL. Kind and
+# stance come as their stored values (the enums' values), which the list's labels are keyed by.
 LIST_COLUMNS = (
     Contact.id,
     Contact.chapter_id,
     Contact.display_name,
-    Contact.kind,
-    Contact.stance,
+    sa.type_coerce(Contact.kind, sa.String).label("kind"),
+    sa.type_coerce(Contact.stance, sa.String).label("stance"),
     Contact.is_target,
     Contact.priority,
     Contact.country,
