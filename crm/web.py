@@ -8,6 +8,7 @@ from urllib.parse import unquote, urlsplit
 from flask import Flask, Response, abort, current_app, request, url_for
 from flask_babel import format_datetime
 
+from crm import form_html
 from crm.i18n import LANGUAGES, format_day, format_number, language
 from crm.text import render_markdown
 
@@ -157,7 +158,9 @@ def init_web(app: Flask) -> None:
         datetime=format_datetime,
         number=format_number,
     )
-    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, language=language, site_urls=site_urls, **TEMPLATE_GLOBALS)
+    app.jinja_env.globals.update(
+        LANGUAGES=LANGUAGES, language=language, site_urls=site_urls, **TEMPLATE_GLOBALS, **form_html.TEMPLATE_GLOBALS
+    )
 
 
 def commit() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -62,3 +63,40 @@ def test_fast_widgets_keep_a_given_value_and_the_datalist() -> None:
     plain, fast = Plain(data={"day": dt.date(2026, 1, 2)}), Fast(data={"day": dt.date(2026, 1, 2)})
     assert str(fast.day()) == str(plain.day())
     assert str(fast.name(value="given", list="names")) == str(plain.name(value="given", list="names"))
+
+
+def test_field_html_labels_hints_and_errors_escaped(app: Any) -> None:
+    from wtforms import HiddenField, SelectField
+
+    from crm.form_html import field, post_button, select_field
+    from crm.widgets import ChoiceSelect
+
+    class Shown(Form):
+        name = StringField("Name <b>", validators=[DataRequired()], widget=FastTextInput())
+        agree = BooleanField("Agree", widget=FastCheckboxInput())
+        token = HiddenField(default="t&1")
+        kind = SelectField("Kind", widget=ChoiceSelect())
+
+    form = Shown(MultiDict({"kind": "b"}))
+    form.kind.choices = [("a", "A & B"), ("b", "<B>")]  # as the app's forms set them
+    assert not form.validate()
+    form.agree.errors = ["Say <yes>"]
+    html = str(field(form.name, hint="Your <full> name", placeholder="x"))
+    assert '<div class="field has-error">' in html
+    assert '<label for="name">Name &lt;b&gt;</label>' in html
+    assert 'aria-describedby="name-error" aria-invalid="true"' in html
+    assert 'placeholder="x"' in html
+    assert '<p class="hint">Your &lt;full&gt; name</p>' in html
+    assert '<p class="error" id="name-error">This field is required.</p>' in html
+    check = str(field(form.agree))
+    assert '<div class="field check has-error">' in check
+    assert '<p class="error" id="agree-error">Say &lt;yes&gt;</p>' in check
+    assert str(field(form.token)) == '<input id="token" name="token" type="hidden" value="t&amp;1">'
+    select = str(select_field(form.kind))
+    assert '<select id="kind" name="kind"><option value="a">A &amp; B</option>' in select
+    assert '<option selected value="b">&lt;B&gt;</option></select>' in select
+    with app.test_request_context("/"):
+        button = str(post_button('/x?a=1&b="2"', "Remove <it>", "danger"))
+    assert 'action="/x?a=1&amp;b=&#34;2&#34;"' in button
+    assert '<button type="submit" class="danger">Remove &lt;it&gt;</button>' in button
+    assert re.search(r'name="csrf_token" value="[^"]+"', button)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from jinja2.utils import url_quote
@@ -72,6 +72,12 @@ def _row_words(locale: str) -> dict[str, Any]:
     }
 
 
+@lru_cache(maxsize=4096)
+def _tag_link(url: str, name: str) -> str:
+    """Return the list's link to a tag's contacts (``url`` escaped already); a chapter's tags recur on every page."""
+    return f'<a class="badge" href="{url}?tag={escape(url_quote(name))}">{escape(name)}</a> '
+
+
 def list_body(
     contacts: Sequence[Any],
     extras: Iterable[Any],
@@ -86,23 +92,17 @@ def list_body(
 
     The list's rows are the most rendered markup of the app: written here with Python's string formatting,
     each stored value escaped once (``markupsafe.escape``) and each label, badge and tag link escaped once per
-    page or language, they cost a quarter of what a Jinja loop over the same values did, a fifth of the page.
+    language or process, they cost a quarter of what a Jinja loop over the same values did, a fifth of the page.
     The rest of the page, and every other page, is a template.
     """
     url = str(escape(list_url))
     positions: dict[int, list[str]] = {}
     tags: dict[int, list[str]] = {}
-    tag_links: dict[str, str] = {}
     for part, contact_id, text, organisation, *_keys in extras:
         if part == 0:
             positions.setdefault(contact_id, []).append(escape(f"{text}, {organisation}" if text else organisation))
         else:
-            link = tag_links.get(text)
-            if link is None:
-                link = tag_links[text] = (
-                    f'<a class="badge" href="{url}?tag={escape(url_quote(text))}">{escape(text)}</a> '
-                )
-            tags.setdefault(contact_id, []).append(link)
+            tags.setdefault(contact_id, []).append(_tag_link(url, text))
     words = _row_words(locale)
     stances, kinds, names, badges, target = (
         words["stances"], words["kinds"], words["countries"], words["badges"], words["target"]
