@@ -19,13 +19,17 @@ def _errors(f: Any) -> str:
     return "".join(f'<p class="error" id="{escape(f.id)}-error">{escape(error)}</p>' for error in f.errors)
 
 
+def _label(f: Any) -> str:
+    return f'<label for="{escape(f.id)}">{escape(f.label.text)}</label>'
+
+
 def field(f: Any, hint: Any = None, **kwargs: Any) -> Markup:
     """Render a field with its label (written out: WTForms' ``Label`` costs more), errors and an optional
     hint; a field with errors is marked invalid and described by them. ``kwargs`` go to the widget."""
     if f.type in HIDDEN_TYPES:
         return Markup(f())  # noqa: S704 - a widget's own markup
     has_error = " has-error" if f.errors else ""
-    label = f'<label for="{escape(f.id)}">{escape(f.label.text)}</label>'
+    label = _label(f)
     if f.type == "BooleanField":
         return Markup(  # noqa: S704 - escaped above; widgets return markup
             f'<div class="field check{has_error}">\n    {f(**kwargs)} {label}\n    {_errors(f)}\n  </div>'
@@ -43,7 +47,7 @@ def select_field(f: Any) -> Markup:
     invalid = f'aria-describedby="{escape(f.id)}-error" aria-invalid="true" ' if f.errors else ""
     return Markup(  # noqa: S704 - escaped here; the options escape their values and labels
         f'<div class="field{" has-error" if f.errors else ""}">\n'
-        f'    <label for="{escape(f.id)}">{escape(f.label.text)}</label>\n'
+        f"    {_label(f)}\n"
         f'    <select {invalid}id="{escape(f.id)}" name="{escape(f.name)}">{f.widget.options(f)}</select>\n'
         f"    {_errors(f)}\n  </div>"
     )

@@ -36,9 +36,21 @@ def fast_html_params(**kwargs: Any) -> str:
     return " ".join(params)
 
 
+def add_validation_flags(widget: Any, field: Any, kwargs: dict[str, Any]) -> None:
+    """Put the field's validation flags the widget renders (``required``, ``maxlength``, …) into ``kwargs``
+    unless given, as WTForms' widgets do, reading each by name instead of walking ``dir()`` (which alone cost
+    more than the rest of rendering an input)."""
+    flags = getattr(field, "flags", None)
+    if flags is None:
+        return
+    for name in widget.validation_attrs:
+        value = getattr(flags, name, None)  # an unset flag reads as None
+        if value is not None and name not in kwargs:
+            kwargs[name] = value() if callable(value) else value
+
+
 class _FastInput(Input):
-    """WTForms' ``Input``, the same HTML: attributes by ``fast_html_params``, and the field's validation flags
-    read by name instead of through ``dir()`` (which alone cost more than the rest of rendering an input)."""
+    """WTForms' ``Input``, the same HTML: attributes by ``fast_html_params``, flags by ``add_validation_flags``."""
 
     html_params = staticmethod(fast_html_params)
 
@@ -50,12 +62,7 @@ class _FastInput(Input):
         datalist = getattr(field, "_datalist", None)
         if datalist is not None and "list" not in kwargs:
             kwargs["list"] = datalist if isinstance(datalist, str) else datalist.id
-        flags = getattr(field, "flags", None)
-        if flags is not None:
-            for name in self.validation_attrs:
-                value = getattr(flags, name, None)  # an unset flag reads as None
-                if value is not None and name not in kwargs:
-                    kwargs[name] = value() if callable(value) else value
+        add_validation_flags(self, field, kwargs)
         return Markup(f"<input {fast_html_params(name=field.name, **kwargs)}>")  # noqa: S704 - escaped
 
 
@@ -89,10 +96,7 @@ class FastTextArea(TextArea):
 
     def __call__(self, field: Any, **kwargs: Any) -> Markup:
         kwargs.setdefault("id", field.id)
-        flags = getattr(field, "flags", {})
-        for name in self.validation_attrs:
-            if name not in kwargs and getattr(flags, name, False):
-                kwargs[name] = getattr(flags, name)
+        add_validation_flags(self, field, kwargs)
         params = fast_html_params(name=field.name, **kwargs)
         return Markup(f"<textarea {params}>\r\n{escape(field._value())}</textarea>")  # noqa: S704 - escaped
 
@@ -137,8 +141,5 @@ class ChoiceSelect(Select):
 
     def __call__(self, field: Any, **kwargs: Any) -> Markup:
         kwargs.setdefault("id", field.id)
-        flags = getattr(field, "flags", {})
-        for name in self.validation_attrs:
-            if name not in kwargs and getattr(flags, name, False):
-                kwargs[name] = getattr(flags, name)
+        add_validation_flags(self, field, kwargs)
         return Markup(f"<select {html_params(name=field.name, **kwargs)}>{self.options(field)}</select>")  # noqa: S704

@@ -8,43 +8,89 @@ from typing import Any
 
 import pytest
 from werkzeug.datastructures import MultiDict
-from wtforms import BooleanField, DateField, Form, IntegerField, SearchField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, DateInput, NumberInput, SearchInput, SubmitInput, TextInput
+from wtforms import (
+    BooleanField,
+    DateField,
+    Form,
+    IntegerField,
+    SearchField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import (
+    CheckboxInput,
+    DateInput,
+    NumberInput,
+    SearchInput,
+    Select,
+    SubmitInput,
+    TextArea,
+    TextInput,
+)
 
 from crm.widgets import (
+    ChoiceSelect,
     FastCheckboxInput,
     FastDateInput,
     FastNumberInput,
     FastSearchInput,
     FastSubmitInput,
+    FastTextArea,
     FastTextInput,
 )
 
-
-class Plain(Form):
-    name = StringField("Name", validators=[DataRequired(), Length(min=2, max=20)], widget=TextInput())
-    q = SearchField("Search", validators=[Optional(), Length(max=200)], widget=SearchInput())
-    agree = BooleanField("Agree", widget=CheckboxInput())
-    count = IntegerField("Count", validators=[NumberRange(min=1, max=9)], widget=NumberInput(step=1))
-    day = DateField("Day", validators=[Optional()], widget=DateInput())
-    save = SubmitField("Save <now>", widget=SubmitInput())
+NAMES = ("name", "q", "agree", "count", "day", "save", "note", "kind")
 
 
-class Fast(Form):
-    name = StringField("Name", validators=[DataRequired(), Length(min=2, max=20)], widget=FastTextInput())
-    q = SearchField("Search", validators=[Optional(), Length(max=200)], widget=FastSearchInput())
-    agree = BooleanField("Agree", widget=FastCheckboxInput())
-    count = IntegerField("Count", validators=[NumberRange(min=1, max=9)], widget=FastNumberInput(step=1))
-    day = DateField("Day", validators=[Optional()], widget=FastDateInput())
-    save = SubmitField("Save <now>", widget=FastSubmitInput())
+def _form_class(w: dict[str, Any]) -> type[Form]:
+    """The same fields, with WTForms' widgets or with ours (``w`` maps a field to its widget)."""
+
+    class Shown(Form):
+        name = StringField("Name", validators=[DataRequired(), Length(min=2, max=20)], widget=w["name"])
+        q = SearchField("Search", validators=[Optional(), Length(max=200)], widget=w["q"])
+        agree = BooleanField("Agree", widget=w["agree"])
+        count = IntegerField("Count", validators=[NumberRange(min=1, max=9)], widget=w["count"])
+        day = DateField("Day", validators=[Optional()], widget=w["day"])
+        save = SubmitField("Save <now>", widget=w["save"])
+        note = TextAreaField("Note", validators=[InputRequired(), Length(min=0, max=50)], widget=w["note"])
+        kind = SelectField("Kind", validators=[InputRequired()], widget=w["kind"])
+
+    return Shown
+
+
+Plain = _form_class(
+    {"name": TextInput(), "q": SearchInput(), "agree": CheckboxInput(), "count": NumberInput(step=1),
+     "day": DateInput(), "save": SubmitInput(), "note": TextArea(), "kind": Select()}
+)  # fmt: skip
+Fast = _form_class(
+    {"name": FastTextInput(), "q": FastSearchInput(), "agree": FastCheckboxInput(), "count": FastNumberInput(step=1),
+     "day": FastDateInput(), "save": FastSubmitInput(), "note": FastTextArea(), "kind": ChoiceSelect()}
+)  # fmt: skip
+
+
+def _forms(*args: Any, **kwargs: Any) -> tuple[Form, Form]:
+    plain, fast = Plain(*args, **kwargs), Fast(*args, **kwargs)
+    for form in (plain, fast):
+        form.kind.choices = [("a", "A & B"), ("b", "<B>")]  # as the app's forms set them
+    return plain, fast
 
 
 @pytest.mark.parametrize(
     "data",
     [
         {},
-        {"name": 'a "quoted" <b>', "q": "x&y", "agree": "y", "count": "3", "day": "2026-11-25"},
+        {
+            "name": 'a "quoted" <b>',
+            "q": "x&y",
+            "agree": "y",
+            "count": "3",
+            "day": "2026-11-25",
+            "note": "<n>",
+            "kind": "b",
+        },
         {"name": "", "count": "not a number", "day": "never"},
     ],
 )
@@ -52,15 +98,15 @@ class Fast(Form):
     "kwargs", [{}, {"class": "primary", "placeholder": "Type <here>"}, {"aria_invalid": "true", "required": False}]
 )
 def test_fast_widgets_render_the_same_html(data: dict[str, str], kwargs: dict[str, Any]) -> None:
-    plain, fast = Plain(MultiDict(data)), Fast(MultiDict(data))
+    plain, fast = _forms(MultiDict(data))
     plain.validate()
     fast.validate()
-    for name in ("name", "q", "agree", "count", "day", "save"):
+    for name in NAMES:
         assert str(fast[name](**kwargs)) == str(plain[name](**kwargs)), name
 
 
 def test_fast_widgets_keep_a_given_value_and_the_datalist() -> None:
-    plain, fast = Plain(data={"day": dt.date(2026, 1, 2)}), Fast(data={"day": dt.date(2026, 1, 2)})
+    plain, fast = _forms(data={"day": dt.date(2026, 1, 2)})
     assert str(fast.day()) == str(plain.day())
     assert str(fast.name(value="given", list="names")) == str(plain.name(value="given", list="names"))
 
