@@ -81,17 +81,22 @@ def _chapters() -> list[Chapter]:
     return list(get_session().scalars(chapter_queries.chapters_by_ids(visible_chapter_ids(current_user))))
 
 
+def _member_choices(chapter_names: dict[int, str], rows: Any, as_value: Any = int) -> list[tuple[Any, str]]:
+    """Return (user id as ``as_value``, name) choices from (user id, name, chapter id) rows, naming the chapter
+    when there are several."""
+    if len(chapter_names) == 1:
+        return list(dict.fromkeys((as_value(user_id), name) for user_id, name, _chapter in rows))
+    return [(as_value(user_id), f"{name} ({chapter_names[chapter_id]})") for user_id, name, chapter_id in rows]
+
+
 def _members(chapters: list[Chapter]) -> list[tuple[int, str]]:
-    """Return (user id, name) choices of the chapters' members, naming the chapter when there are several."""
+    """Return (user id, name) choices of the chapters' members (``_member_choices``)."""
     names = {chapter.id: chapter.name for chapter in chapters}
-    rows = get_session().execute(queries.members(list(names))).all()
-    if len(names) == 1:
-        return list(dict.fromkeys((user_id, name) for user_id, name, _chapter in rows))
-    return [(user_id, f"{name} ({names[chapter_id]})") for user_id, name, chapter_id in rows]
+    return _member_choices(names, get_session().execute(queries.members(list(names))).all())
 
 
 def _chapters_and_members(chapter_ids: list[int]) -> tuple[dict[int, str], list[tuple[str, str]]]:
-    """Return the chapters' names by id and the holder choices (members, naming the chapter when several)."""
+    """Return the chapters' names by id and the holder filter's choices (``_member_choices``), in one statement."""
     names: dict[int, str] = {}
     rows = []
     for part, row_id, name, chapter_id in read(*queries.chapters_and_members(chapter_ids)):
@@ -99,9 +104,7 @@ def _chapters_and_members(chapter_ids: list[int]) -> tuple[dict[int, str], list[
             names[row_id] = name
         else:
             rows.append((row_id, name, chapter_id))
-    if len(names) == 1:
-        return names, list(dict.fromkeys((str(user_id), name) for user_id, name, _chapter in rows))
-    return names, [(str(user_id), f"{name} ({names[chapter_id]})") for user_id, name, chapter_id in rows]
+    return names, _member_choices(names, rows, str)
 
 
 def _list_body(page: Page[Any], chapter_names: dict[int, str]) -> Markup:
