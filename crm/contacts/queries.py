@@ -33,7 +33,7 @@ from crm.contacts.models import (
     contact_holders,
     contact_tags,
 )
-from crm.contacts.search import MAX_TERM
+from crm.contacts.search import prefix_range
 from crm.db import json_integers
 from crm.text import words
 
@@ -148,9 +148,8 @@ def _search_bounds(query: str) -> tuple[int, list[tuple[str, str]]]:
     """
     text = query.strip().casefold()
     if "@" in text and not any(c.isspace() for c in text):
-        text = text[:MAX_TERM]
-        return EMAIL_SEARCH, [(text, text[:-1] + chr(ord(text[-1]) + 1))]
-    bounds = [(word[:MAX_TERM], (word[:-1] + chr(ord(word[-1]) + 1))[:MAX_TERM]) for word in words(query)[:6]]
+        return EMAIL_SEARCH, [prefix_range(text)]
+    bounds = [prefix_range(word) for word in words(query)[:6]]
     return len(bounds), bounds
 
 

@@ -20,6 +20,18 @@ from crm.contacts.models import Contact, ContactSearchTerm, MethodKind, Organisa
 from crm.text import words
 
 MAX_TERM = 120
+_LAST_CHARACTER = "\U0010ffff"
+
+
+def prefix_range(text: str) -> tuple[str, str]:
+    """Return the bounds ``[lower, upper)`` of the terms that begin with ``text``, cut to ``MAX_TERM`` first as
+    the terms are (a longer word still finds its term). The last character that can be raised is raised; a
+    text of nothing but the highest character gives an empty range."""
+    lower = text[:MAX_TERM]
+    stem = lower.rstrip(_LAST_CHARACTER)
+    if not stem:
+        return lower, lower
+    return lower, stem[:-1] + chr(ord(stem[-1]) + 1)
 
 
 def contact_terms(
@@ -113,12 +125,12 @@ def matching(query: str, chapter_ids: Sequence[int] | None = None) -> sa.Select[
     chapters: Any = sa.select(Chapter.id) if chapter_ids is None else list(chapter_ids)
     subqueries = []
     for word in query_words:
-        upper = word[:-1] + chr(ord(word[-1]) + 1)
+        lower, upper = prefix_range(word)
         subqueries.append(
             sa.select(ContactSearchTerm.contact_id).where(
                 ContactSearchTerm.chapter_id.in_(chapters),
-                ContactSearchTerm.term >= word[:MAX_TERM],
-                ContactSearchTerm.term < upper[:MAX_TERM],
+                ContactSearchTerm.term >= lower,
+                ContactSearchTerm.term < upper,
             )
         )
     return sa.intersect(*subqueries) if len(subqueries) > 1 else subqueries[0]  # type: ignore[return-value]

@@ -221,3 +221,22 @@ def test_matching_finds_live_contacts_in_any_or_the_given_chapters(db_session: S
     assert ids("karel appel") == {here.id}
     assert ids("karel", [elsewhere.id]) == {there.id}
     assert search.matching("  ") is None
+
+
+def test_a_word_longer_than_a_term_still_finds_its_contact(db_session: Session, chapter: Any) -> None:
+    long_word = "Q" + "w" * 130  # its term is cut to search.MAX_TERM characters
+    board = OrganisationFactory(chapter=chapter, name=long_word)
+    make_contact(db_session, chapter, given_name="Ana", family_name="Berg", positions=[(board, "", None, None)])
+    ids = [chapter.id]
+    assert _names(db_session, ids, q=long_word) == ["Ana Berg"]
+    assert _names(db_session, ids, q=long_word[:120]) == ["Ana Berg"]
+    assert list(db_session.scalars(search.matching(long_word, ids))) != []
+
+
+def test_prefix_ranges_cover_the_prefix_and_never_fail() -> None:
+    assert search.prefix_range("jans") == ("jans", "jant")
+    assert search.prefix_range("x@y\U0010ffff") == ("x@y\U0010ffff", "x@z")
+    assert search.prefix_range("\U0010ffff") == ("\U0010ffff", "\U0010ffff")  # nothing to find, no error
+    lower, upper = search.prefix_range("a" * 130)
+    assert lower == "a" * search.MAX_TERM
+    assert upper == "a" * (search.MAX_TERM - 1) + "b"

@@ -733,3 +733,9 @@ def test_search_pages_count_all_matches(app: Flask, client: FlaskClient, db_sess
     assert "5 contacts" in body
     assert "past the end" in body
     assert "0 contacts" in _body(client.get("/contacts/?q=nobodyhere"))
+
+
+def test_a_search_ending_in_the_highest_character_is_answered(client: FlaskClient) -> None:
+    response = client.get("/contacts/", query_string={"q": "x@y\U0010ffff"})
+    assert response.status_code == 200
+    assert "No contacts found." in _body(response)
