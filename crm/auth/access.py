@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from crm.auth.models import Chapter, Membership, Role, User
-from crm.db import database, get_session, in_read_only_request
+from crm.db import database, get_session, in_read_only_request, read
 from crm.errors import Forbidden, NotFound
 from crm.extensions import login_manager
 from crm.i18n import lazy_gettext as _l
@@ -40,7 +40,7 @@ def init_login(app: Flask) -> None:
         # Any other request reads it in a short transaction of its own: on SQLite a write transaction holds
         # the database's write lock, and it should start at the view's first query, not here.
         if in_read_only_request():
-            return _user_from_rows(get_session().connection().execute(_USER_BY_TOKEN, {"token": token}).all())
+            return _user_from_rows(read(_USER_BY_TOKEN, {"token": token}).all())
         with database().sessionmaker() as session:
             return _user_from_rows(session.connection().execute(_USER_BY_TOKEN, {"token": token}).all())
 
