@@ -8,12 +8,15 @@ another chapter answers 404 on every route, for reading and for writing.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_timezone
 from flask_login import current_user, login_required
 from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
@@ -135,6 +138,46 @@ def _list_args(form: ContactFilterForm) -> dict[str, Any]:
     return args
 
 
+@dataclass(frozen=True)
+class _FilterForm:
+    """The list's filter form as read from a query and rendered: the filters (the holder "me" left open, as
+    ``holder_is_me``), the understood arguments for the pager, and the form's markup."""
+
+    filters: queries.ContactFilters
+    holder_is_me: bool
+    args: tuple[tuple[str, Any], ...]
+    markup: Markup
+
+
+@lru_cache(maxsize=256)
+def _read_filter_form(
+    query: tuple[tuple[str, str], ...],
+    chapters: tuple[tuple[int, str], ...],
+    holders: tuple[tuple[str, str], ...],
+    _language: str,
+    _script_root: str,
+) -> _FilterForm:
+    """Build, validate and render the filter form. Its result depends on nothing but the arguments (the
+    language and mount point are there for the labels and addresses), so it is kept: a chapter's list is asked
+    for again and again with the same filters, and building the form and its markup costs a tenth of the page."""
+    form = ContactFilterForm(formdata=MultiDict(query), chapters=list(chapters), holders=list(holders))
+    filters = form.filters(user_id=0)
+    holder_is_me = form.holder.data == "me" and not form.holder.errors
+    args = _list_args(form)
+    markup = render_template("contacts/_filters.html", form=form, args=args, chapter_names=dict(chapters))
+    return _FilterForm(replace(filters, holder_id=None) if holder_is_me else filters, holder_is_me,
+                       tuple(args.items()), Markup(markup))  # fmt: skip  # noqa: S704 - a template's output
+
+
+def _filter_form(chapter_names: dict[int, str], holders: list[tuple[str, str]]) -> _FilterForm:
+    """Return the filter form of the request's query (the page number aside), its holder "me" made the user."""
+    query = tuple((key, value) for key, value in request.args.items(multi=True) if key != "page")
+    form = _read_filter_form(query, tuple(chapter_names.items()), tuple(holders), language(), request.script_root)
+    if form.holder_is_me:
+        form = replace(form, filters=replace(form.filters, holder_id=current_user.id))
+    return form
+
+
 def _list_page(chapter_ids: list[int], filters: queries.ContactFilters, number: int) -> Page[Any]:
     """Return one page of the list (plain rows) and the list's total, in one statement.
 
@@ -161,13 +204,13 @@ def index() -> ResponseLike:
     """List, search and filter the contacts of the user's chapters."""
     chapter_ids = visible_chapter_ids(current_user)
     names, holders = _chapters_and_members(chapter_ids)
-    form = ContactFilterForm(formdata=request.args, chapters=list(names.items()), holders=holders)
-    page = _list_page(chapter_ids, form.filters(current_user.id), page_number(request.args.get("page")))
+    form = _filter_form(names, holders)
+    page = _list_page(chapter_ids, form.filters, page_number(request.args.get("page")))
     return render_template(
         "contacts/index.html",
-        form=form,
+        filter_form=form.markup,
         page=page,
-        args=_list_args(form),
+        args=dict(form.args),
         chapter_names=names,
         rows=_list_body(page, names),
     )

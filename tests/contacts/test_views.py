@@ -16,7 +16,14 @@ from crm.contacts import queries, services
 from crm.contacts.models import Contact, ListensTo, Position, Stance, StanceChange, Tag
 from crm.history.models import Action, Change
 from tests.contacts.conftest import make_contact
-from tests.factories import ChapterFactory, ContactFactory, OrganisationFactory, PositionFactory, UserFactory
+from tests.factories import (
+    ChapterFactory,
+    ContactFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PositionFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.usefixtures("signed_in")
 
@@ -149,6 +156,29 @@ def test_filters_and_sort(client: FlaskClient, db_session: Session, chapter: Any
     assert "Bob Bb" not in _body(client.get("/contacts/?tag=X"))
     body = _body(client.get("/contacts/?sort=-name"))
     assert body.index("Bob Bb") < body.index("Ann Aa")
+
+
+def test_the_kept_filter_form_follows_user_members_and_language(
+    client: FlaskClient, auth: Any, db_session: Session, chapter: Any, user: Any
+) -> None:
+    """The filter form is kept per query, chapters, members and language (``views._read_filter_form``): "held by
+    me" still means the signed-in user, a new member is offered at once, and each language gets its labels."""
+    other = UserFactory(name="Other Volunteer")
+    db_session.flush()
+    make_contact(db_session, chapter, given_name="Mine", family_name="Held", holder_ids=[user.id])
+    assert "Mine Held" in _body(client.get("/contacts/?holder=me"))
+    assert "Other Volunteer" not in _body(client.get("/contacts/"))
+
+    MembershipFactory(user=other, chapter=chapter)
+    db_session.flush()
+    auth.logout()
+    auth.login(other)
+    body = _body(client.get("/contacts/?holder=me"))  # the same query, now kept, for another user
+    assert "Mine Held" not in body
+    assert "0 contacts" in body
+    assert "Other Volunteer" in body  # the new member is a holder choice
+    dutch = _body(client.get("/contacts/?holder=me", headers={"Accept-Language": "nl"}))
+    assert "Zoeken" in dutch
 
 
 def test_the_country_filter_offers_any_country_first_and_keeps_the_choice(client: FlaskClient) -> None:
