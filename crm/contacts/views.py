@@ -15,6 +15,7 @@ from typing import Any
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_timezone
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import BuildError
@@ -317,6 +318,21 @@ def _facts(contact: Contact) -> dict[str, Any]:
     return facts
 
 
+def _form_fields(template: str, form_class: type[FlaskForm], form: FlaskForm | None, **context: Any) -> Markup:
+    """Render a form's fields from ``template``: a posted ``form`` (with its values and errors), or, for None,
+    the blank form, which is the same on every contact page and so is kept per language and mount point."""
+    if form is None:
+        return _blank_form_fields(template, form_class, language(), request.script_root, tuple(context.items()))
+    return Markup(render_template(template, form=form, **context))  # noqa: S704 - a template's output
+
+
+@lru_cache(maxsize=32)
+def _blank_form_fields(
+    template: str, form_class: type[FlaskForm], _language: str, _script_root: str, context: tuple[tuple[str, Any], ...]
+) -> Markup:
+    return Markup(render_template(template, form=form_class(formdata=None), **dict(context)))  # noqa: S704
+
+
 def _render_show(contact_id: int, *, status: int = 200, **extra: Any) -> tuple[str, int]:
     """Render the contact page: the contact with its chapter, then one statement for each kind of list on it."""
     session, chapter_ids = get_session(), visible_chapter_ids(current_user)
@@ -337,13 +353,17 @@ def _render_show(contact_id: int, *, status: int = 200, **extra: Any) -> tuple[s
         "listened_by": [link for link in links if link.incoming],
         "changes": read(*history_queries.recent_changes(services.ENTITY, contact.id, CHANGES_SHOWN)).all(),
         "organisation_names": _organisation_names(facts["offered"]),
-        "position_form": PositionForm(formdata=None),
-        "listens_form": ListensToForm(formdata=None),
         "candidates": [],
         "position_error": None,
         "new_organisation_url": _new_organisation_url(extra.pop("missing_organisation", None)),
     }
     context.update(extra)
+    offered = bool(context["organisation_names"])
+    position_form, listens_form = context.setdefault("position_form", None), context.setdefault("listens_form", None)
+    context["position_fields"] = _form_fields(
+        "contacts/_position_fields.html", PositionForm, position_form, organisation_names=offered
+    )
+    context["listens_fields"] = _form_fields("contacts/_listens_fields.html", ListensToForm, listens_form)
     return render_template("contacts/show.html", **context), status
 
 
