@@ -15,7 +15,8 @@ from typing import Any
 import flask_babel
 from babel import dates, numbers
 from babel.support import NullTranslations
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, request
+from flask.globals import _cv_app
 from flask_babel import Domain, get_translations
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
@@ -47,16 +48,20 @@ def select_timezone() -> str:
 def _current() -> tuple[Any, NullTranslations, str]:
     """Return (locale, catalog, language code) of the current context, remembered in Flask-Babel's own
     per-context namespace. It is keyed by the locale object: ``force_locale`` and ``refresh`` replace that
-    object, so the next call looks the catalog up again."""
+    object, so the next call looks the catalog up again. The app context is read from Flask's context variable:
+    a page asks a hundred times, and ``g``'s proxy costs more than the rest of the lookup."""
+    app_context = _cv_app.get(None)
+    if app_context is None:
+        raise RuntimeError("Working outside of application context.")
     try:
-        babel_context = g._flask_babel
+        babel_context = app_context.g._flask_babel
         remembered = babel_context.crm_catalog
         if remembered[0] is babel_context.babel_locale:
             return remembered  # type: ignore[no-any-return]
     except AttributeError:
         pass  # nothing remembered yet in this context
     catalog = get_translations()  # selects the locale if needed, and creates g._flask_babel
-    babel_context = g._flask_babel
+    babel_context = app_context.g._flask_babel
     locale = babel_context.babel_locale
     babel_context.crm_catalog = (locale, catalog, str(locale))
     return babel_context.crm_catalog  # type: ignore[no-any-return]
