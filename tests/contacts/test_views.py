@@ -114,6 +114,15 @@ def test_list_rows_escape_every_stored_value(client: FlaskClient, db_session: Se
     assert row.count("<tr>") == 1
 
 
+@pytest.mark.parametrize("text", ["", "plain", "<>&\"'", "a & b <c d='e'>", "&amp; already", "ünïcode ☃ \x00"])
+def test_list_escaping_matches_markupsafe(text: str) -> None:
+    from markupsafe import escape
+
+    from crm.contacts.display import _escaped
+
+    assert _escaped(text) == str(escape(text))
+
+
 def test_search_finds_accented_names_organisations_tags_and_emails(
     client: FlaskClient, db_session: Session, chapter: Any
 ) -> None:
