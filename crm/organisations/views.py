@@ -27,6 +27,7 @@ from crm.history import queries as history_queries
 from crm.i18n import gettext as _
 from crm.i18n import lazy_gettext as _l
 from crm.organisations import bp, queries, services
+from crm.organisations.display import other_rows, people_rows
 from crm.organisations.forms import OrganisationFilterForm, OrganisationForm
 from crm.pagination import Page, page_number, paginate
 from crm.text import fold
@@ -270,6 +271,7 @@ def show(organisation_id: int) -> ResponseLike:
     people, others = _people(organisation.id, today)
     children = read(*queries.children(organisation.id, CHILDREN_SHOWN + 1)).all()
     changes = read(*history_queries.recent_changes(services.ENTITY, organisation.id, CHANGES_SHOWN)).all()
+    contacts_url = url_for("contacts.index")
     return render_template(
         "organisations/show.html",
         organisation=organisation,
@@ -280,7 +282,8 @@ def show(organisation_id: int) -> ResponseLike:
         more_children=len(children) > CHILDREN_SHOWN,
         changes=changes,
         show_chapter=len(visible_chapter_ids(current_user)) > 1,
-        contacts_url=url_for("contacts.index"),
+        people_rows=people_rows(people.items, contacts_url),
+        other_rows=other_rows(others.items, contacts_url),
     )
 
 

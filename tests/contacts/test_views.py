@@ -118,9 +118,9 @@ def test_list_rows_escape_every_stored_value(client: FlaskClient, db_session: Se
 def test_list_escaping_matches_markupsafe(text: str) -> None:
     from markupsafe import escape
 
-    from crm.contacts.display import _escaped
+    from crm.markup import escaped
 
-    assert _escaped(text) == str(escape(text))
+    assert escaped(text) == str(escape(text))
 
 
 def test_search_finds_accented_names_organisations_tags_and_emails(

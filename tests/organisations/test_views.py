@@ -206,6 +206,28 @@ def test_page_shows_people_by_current_position_then_past(client: FlaskClient, ch
 
 
 @pytest.mark.usefixtures("signed_in")
+def test_people_rows_escape_stored_values_and_group_by_title(client: FlaskClient, chapter: Any) -> None:
+    organisation = OrganisationFactory(chapter=chapter, name="Raad")
+    one = ContactFactory(chapter=chapter, display_name="<b>Ann</b> & 'Co'")
+    two = ContactFactory(chapter=chapter, display_name="Bob")
+    three = ContactFactory(chapter=chapter, display_name='"Cees"')
+    PositionFactory(contact=one, organisation=organisation, title="<i>Chair</i>", start_date=dt.date(2020, 3, 1))
+    PositionFactory(contact=two, organisation=organisation, title="")
+    PositionFactory(contact=three, organisation=organisation, title="<u>Old</u>", end_date=FAR_PAST)
+    body = _body(client.get(f"/organisations/{organisation.id}"))
+    for tag in ("<b>", "<i>", "<u>"):
+        assert tag not in body
+    people, past = body.split('id="other-positions"')
+    assert people.index("No title") < people.index("Bob") < people.index("&lt;i&gt;Chair&lt;/i&gt;")
+    assert f'<a href="/contacts/{one.id}">&lt;b&gt;Ann&lt;/b&gt; &amp; &#39;Co&#39;</a>' in people
+    assert '<td class="optional">Mar 1, 2020</td>' in people
+    assert people.count('<span class="badge">1</span>') == 2
+    assert f'<a href="/contacts/{three.id}">&#34;Cees&#34;</a>' in past
+    assert "<td>&lt;u&gt;Old&lt;/u&gt;</td>" in past
+    assert "<td>Jan 1, 2000</td>" in past
+
+
+@pytest.mark.usefixtures("signed_in")
 def test_page_sql_statements_do_not_grow_with_people(client: FlaskClient, chapter: Any, count_queries: Any) -> None:
     def measure(organisation: Organisation) -> int:
         count_queries.reset()
