@@ -684,7 +684,7 @@ def members(chapter_ids: Sequence[int]) -> sa.Select[tuple[int, str, int]]:
 
 @cache
 def _chapters_and_members() -> sa.CompoundSelect[Any]:
-    chapter_ids = sa.bindparam("chapter_ids", expanding=True)
+    chapter_ids = json_integers("chapter_ids")
     chapters = sa.select(
         sa.literal(0).label("part"),
         Chapter.id.label("id"),
@@ -707,4 +707,4 @@ def chapters_and_members(chapter_ids: Sequence[int]) -> tuple[sa.CompoundSelect[
     Rows are (part, id, name, chapter id): part 0 a chapter (chapter id None), part 1 a member, once per
     chapter they belong to. The statement is built once (see ``row_extras``).
     """
-    return _chapters_and_members(), {"chapter_ids": list(chapter_ids)}
+    return _chapters_and_members(), {"chapter_ids": json.dumps(list(chapter_ids))}

@@ -103,7 +103,7 @@ def _chapters_and_members(chapter_ids: list[int]) -> tuple[dict[int, str], list[
     """Return the chapters' names by id and the holder filter's choices (``_member_choices``), in one statement."""
     names: dict[int, str] = {}
     rows = []
-    for part, row_id, name, chapter_id in read(*queries.chapters_and_members(chapter_ids)):
+    for part, row_id, name, chapter_id in read(*queries.chapters_and_members(chapter_ids)).all():
         if part == 0:
             names[row_id] = name
         else:
@@ -114,7 +114,7 @@ def _chapters_and_members(chapter_ids: list[int]) -> tuple[dict[int, str], list[
 def _list_body(page: Page[Any], chapter_names: dict[int, str]) -> Markup:
     """Return the page's table rows with their current positions and tags (one statement for both)."""
     ids = [row.id for row in page.items]
-    extras = read(*queries.row_extras(ids, _today())) if ids else ()
+    extras = read(*queries.row_extras(ids, _today())).all() if ids else ()
     return list_body(
         page.items,
         extras,
@@ -304,7 +304,7 @@ def _facts(contact: Contact) -> dict[str, Any]:
     """Return the contact's methods by kind, tags, holders, external ids and the organisations to suggest."""
     facts: dict[str, Any] = {"methods": {}, "tags": [], "holders": [], "external_ids": [], "offered": []}
     stmt, params = queries.contact_facts(contact, SUGGESTED_ORGANISATIONS + 1 if contact.deleted_at is None else 0)
-    for part, a, b, c, *_keys in read(stmt, params):
+    for part, a, b, c, *_keys in read(stmt, params).all():
         if part == 0:
             facts["methods"].setdefault(a, []).append((b, c))
         elif part == 1:

@@ -251,7 +251,7 @@ def _people(organisation_id: int, today: dt.date) -> tuple[Page[Any], Page[Any]]
         people=((people_page - 1) * PEOPLE_PER_PAGE, PEOPLE_PER_PAGE),
         others=((others_page - 1) * OTHERS_PER_PAGE, OTHERS_PER_PAGE),
     )
-    for row in read(stmt, params):
+    for row in read(stmt, params).all():
         page = people if row.current else others
         page.items.append(row)
         page.total = row.total
