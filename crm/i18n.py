@@ -126,6 +126,20 @@ def format_day(day: dt.date | None, format: str = "medium") -> str:
     return _format_day(day, format, language())
 
 
+@lru_cache(maxsize=8192)
+def _format_moment(moment: dt.datetime, format: str | None, _language: str, _timezone: Any) -> str:
+    return flask_babel.format_datetime(moment, format)  # type: ignore[no-any-return]
+
+
+def format_datetime(moment: dt.datetime | None, format: str | None = None) -> str:
+    """Format a moment in the user's time zone and language (Flask-Babel's ``format_datetime``); "" for none.
+    Kept per language and time zone: Babel takes about 25 µs a moment, and a record's moments are shown again
+    each time its page is."""
+    if moment is None:
+        return ""
+    return _format_moment(moment, format, language(), flask_babel.get_timezone())
+
+
 def init_babel(app: Flask) -> None:
     """Bind Flask-Babel with our selectors and one translations domain for the app's lifetime."""
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)

@@ -6,10 +6,9 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from flask import Flask, Response, abort, current_app, request, url_for
-from flask_babel import format_datetime
 
 from crm import form_html
-from crm.i18n import LANGUAGES, format_day, format_number, language
+from crm.i18n import LANGUAGES, format_datetime, format_day, format_number, language
 from crm.text import render_markdown
 
 CONTENT_SECURITY_POLICY = (

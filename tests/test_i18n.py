@@ -153,3 +153,26 @@ def test_template_strings_without_values_are_kept_per_language(app: Any) -> None
                 assert template.render() == "Contacten|100% sure|Pagina 1 van &lt;2&gt;"
             with force_locale("en"):
                 assert template.render() == "Contacts|100% sure|Page 1 of &lt;2&gt;"
+
+
+def test_moments_are_kept_per_language_and_time_zone(app: Any) -> None:
+    """``|datetime`` is kept per language and time zone (``crm.i18n.format_datetime``): each gets its own text."""
+    import datetime as dt
+
+    from flask_babel import force_locale
+
+    template = app.jinja_env.from_string("{{ moment|datetime('short') }}|{{ none|datetime }}")
+    moment = dt.datetime(2026, 3, 4, 12, 30, tzinfo=dt.UTC)
+    seen = {}
+    for zone in ("Europe/Amsterdam", "America/New_York"):
+        app.config["DEFAULT_TIMEZONE"] = zone
+        with app.test_request_context("/"):
+            for _round in range(2):  # the second round reads what the first kept
+                with force_locale("en"):
+                    seen[zone, "en"] = template.render(moment=moment, none=None)
+                with force_locale("nl"):
+                    seen[zone, "nl"] = template.render(moment=moment, none=None)
+    assert seen["Europe/Amsterdam", "en"] == "3/4/26, 1:30\u202fPM|"
+    assert seen["America/New_York", "en"] == "3/4/26, 7:30\u202fAM|"
+    assert seen["Europe/Amsterdam", "nl"] == "04-03-2026, 13:30|"
+    assert seen["America/New_York", "nl"] == "04-03-2026, 07:30|"
