@@ -188,6 +188,8 @@ def _list_page(chapter_ids: list[int], filters: queries.ContactFilters, number: 
     session, per_page = get_session(), _per_page()
     offset = (number - 1) * per_page
     rows = read(*queries.contact_page(chapter_ids, filters, limit=per_page, offset=offset)).all()
+    if queries.cut_short(rows, per_page, offset):
+        rows = read(*queries.contact_page(chapter_ids, filters, limit=per_page, offset=offset, exact=True)).all()
     if rows:
         total = rows[0].total
     elif number > 1:

@@ -240,3 +240,28 @@ def test_prefix_ranges_cover_the_prefix_and_never_fail() -> None:
     lower, upper = search.prefix_range("a" * 130)
     assert lower == "a" * search.MAX_TERM
     assert upper == "a" * (search.MAX_TERM - 1) + "b"
+
+
+@pytest.mark.parametrize("sort", ["name", "-name", "created"])
+def test_a_first_search_page_from_its_first_rows_is_asked_again_when_contacts_repeat(
+    db_session: Session, chapter: Any, sort: str
+) -> None:
+    """The first page of a one-word search is read from its first matching rows (``FIRST_ROWS`` × page size).
+    Contacts that match by several terms each fill those rows with repeats: the page comes out short while its
+    total says more follow, ``cut_short`` tells, and the exact statement gives the full page."""
+    for number in range(5):  # three terms each start with "aa": the given name, family name and address
+        make_contact(db_session, chapter, given_name=f"Aab{number}", family_name=f"Aac{number}",
+                     emails=[("", f"aad{number}@example.org")])  # fmt: skip
+    expected = _names(db_session, [chapter.id], q="aa", sort=sort)
+    assert len(expected) == 5
+    fast, params = queries.contact_page([chapter.id], ContactFilters(q="aa", sort=sort), limit=3, offset=0)
+    rows = db_session.execute(fast, params).all()
+    assert [row.display_name for row in rows] == expected[:2]  # six rows read: two contacts, three times each
+    assert queries.cut_short(rows, 3, 0)
+    exact, params = queries.contact_page([chapter.id], ContactFilters(q="aa", sort=sort), limit=3, offset=0, exact=True)
+    rows = db_session.execute(exact, params).all()
+    assert [row.display_name for row in rows] == expected[:3]
+    assert not queries.cut_short(rows, 3, 0)
+    assert {row.total for row in rows} == {5}
+    last, params = queries.contact_page([chapter.id], ContactFilters(q="aab4", sort=sort), limit=3, offset=0)
+    assert not queries.cut_short(db_session.execute(last, params).all(), 3, 0)  # a short page at the end

@@ -774,6 +774,27 @@ def test_search_pages_count_all_matches(app: Flask, client: FlaskClient, db_sess
     assert "0 contacts" in _body(client.get("/contacts/?q=nobodyhere"))
 
 
+def test_a_first_search_page_is_full_when_contacts_match_by_several_terms(
+    app: Flask, client: FlaskClient, db_session: Session, chapter: Any, count_queries: Any
+) -> None:
+    """Three terms of each contact start with "aa": the page's first rows hold repeats, so the list asks again
+    for the exact page (``queries.cut_short``); a word each contact matches once costs one statement less."""
+    app.config["PAGE_SIZE"] = 3
+    for number in range(5):
+        make_contact(db_session, chapter, given_name=f"Aab{number}", family_name=f"Aac{number}",
+                     emails=[("", f"aad{number}@example.org")])  # fmt: skip
+    client.get("/contacts/?q=aab")  # sign-in and first-request work out of the way
+    count_queries.reset()
+    body = _body(client.get("/contacts/?q=aa"))
+    repeated = count_queries.count
+    assert "5 contacts" in body
+    assert [n for n in range(5) if f"Aab{n} Aac{n}" in body] == [0, 1, 2]
+    count_queries.reset()
+    body = _body(client.get("/contacts/?q=aab"))
+    assert "5 contacts" in body
+    assert count_queries.count == repeated - 1
+
+
 def test_a_search_ending_in_the_highest_character_is_answered(client: FlaskClient) -> None:
     response = client.get("/contacts/", query_string={"q": "x@y\U0010ffff"})
     assert response.status_code == 200
