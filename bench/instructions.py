@@ -90,8 +90,12 @@ def main(argv: list[str] | None = None) -> int:
     if shutil.which("valgrind") is None:
         parser.error("valgrind is not installed (Debian: apt-get install valgrind)")
     dataset = generate.ensure(options.contacts)
-    selected = [e for e in endpoints.build(dataset.meta, None)
-                if e.kind == "floor" or not options.only or e.name in options.only]  # fmt: skip
+    every = endpoints.build(dataset.meta, None)
+    unknown = set(options.only) - {e.name for e in every}
+    if unknown:
+        names = ", ".join(e.name for e in every)
+        parser.error(f"unknown endpoint(s) {', '.join(sorted(unknown))}; choose from {names}")
+    selected = [e for e in every if e.kind == "floor" or not options.only or e.name in options.only]
     with tempfile.TemporaryDirectory(prefix="instructions-", dir=generate.CACHE) as workdir:
         database = Path(workdir) / "crm.sqlite3"
         shutil.copyfile(dataset.path, database)  # GETs do not write, but the cache stays untouched regardless
