@@ -43,6 +43,7 @@ from crm.text import fold
 ResponseLike = Response | str | tuple[str, int]
 CHANGES_SHOWN = 20
 SUGGESTED_ORGANISATIONS = 100
+KEPT_QUERY_LENGTH = 1000  # bytes of a list query whose filter form is kept (_filter_form)
 
 
 @bp.before_request
@@ -173,7 +174,9 @@ def _read_filter_form(
 def _filter_form(chapter_names: dict[int, str], holders: list[tuple[str, str]]) -> _FilterForm:
     """Return the filter form of the request's query (the page number aside), its holder "me" made the user."""
     query = tuple((key, value) for key, value in request.args.items(multi=True) if key != "page")
-    form = _read_filter_form(query, tuple(chapter_names.items()), tuple(holders), language(), request.script_root)
+    # A query longer than any the form understands is read but not kept: the store holds what recurs.
+    read_form = _read_filter_form if len(request.query_string) <= KEPT_QUERY_LENGTH else _read_filter_form.__wrapped__
+    form = read_form(query, tuple(chapter_names.items()), tuple(holders), language(), request.script_root)
     if form.holder_is_me:
         form = replace(form, filters=replace(form.filters, holder_id=current_user.id))
     return form

@@ -188,6 +188,13 @@ def test_the_kept_filter_form_follows_user_members_and_language(
     assert "Other Volunteer" in body  # the new member is a holder choice
     dutch = _body(client.get("/contacts/?holder=me", headers={"Accept-Language": "nl"}))
     assert "Zoeken" in dutch
+    from crm.contacts import views
+
+    asked = views._read_filter_form.cache_info()
+    body = _body(client.get("/contacts/", query_string={"q": "x" * 200, "tag": "y" * 900}))
+    assert "Some filters were not understood" in body  # the tag is too long: read and marked, not kept
+    after = views._read_filter_form.cache_info()
+    assert (after.hits, after.misses) == (asked.hits, asked.misses)  # the store was not consulted
 
 
 def test_the_country_filter_offers_any_country_first_and_keeps_the_choice(client: FlaskClient) -> None:
