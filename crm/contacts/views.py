@@ -161,7 +161,7 @@ def _read_filter_form(
 ) -> _FilterForm:
     """Build, validate and render the filter form. Its result depends on nothing but the arguments (the
     language and mount point are there for the labels and addresses), so it is kept: a chapter's list is asked
-    for again and again with the same filters, and building the form and its markup costs a tenth of the page."""
+    for again and again with the same filters, and building the form and its markup cost a sixth of the list."""
     form = ContactFilterForm(formdata=MultiDict(query), chapters=list(chapters), holders=list(holders))
     filters = form.filters(user_id=0)
     holder_is_me = form.holder.data == "me" and not form.holder.errors
