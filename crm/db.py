@@ -7,6 +7,9 @@ The outermost caller owns the transaction: views commit once, jobs and CLI use `
 from __future__ import annotations
 
 import datetime as dt
+import weakref
+from collections import namedtuple
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -187,15 +190,81 @@ def get_session() -> Session:
     return session
 
 
-def read(statement: sa.Executable, parameters: dict[str, Any] | None = None) -> sa.CursorResult[Any]:
-    """Run a statement that selects columns, not mapped objects, on the session's connection.
+@dataclass(frozen=True)
+class _Prepared:
+    """A statement compiled once for one dialect, ready to run on the driver's connection (see ``read``)."""
 
-    ``Session.execute`` first hands every statement to the ORM (about 0.1 ms each, a fifth of a list page's
-    SQL time), which only objects need. Pending changes are flushed first, as ``Session.execute`` would.
+    sql: str
+    compiled: Any
+    binds: tuple[tuple[str, Callable[[Any], Any] | None], ...]  # in the SQL's order when positional
+    positional: bool
+    row: Any  # a named tuple class with the statement's column keys
+    results: tuple[tuple[int, Callable[[Any], Any]], ...]  # (column index, conversion) where the type has one
+
+
+# Statements read on every page are built once (kept by the query modules), so their compiled form is kept too,
+# per dialect, for as long as the statement lives.
+_prepared: weakref.WeakKeyDictionary[Any, dict[str, _Prepared | None]] = weakref.WeakKeyDictionary()
+
+
+def _prepare(statement: Any, dialect: sa.Dialect) -> _Prepared | None:
+    """Compile ``statement`` for ``dialect`` with its parameter and result conversions; None when it cannot run
+    as one fixed SQL text (an expanding ``IN`` is rewritten on every run)."""
+    compiled = statement.compile(dialect=dialect)
+    if any(bind.expanding or bind.literal_execute for bind in compiled.binds.values()):
+        return None
+    # Parameters by the names the SQL text uses (``construct_params`` gives them under those names too).
+    escaped = compiled.escaped_bind_names
+    by_name = {escaped.get(name, name): bind for bind, name in compiled.bind_names.items()}
+    names = compiled.positiontup if compiled.positional else list(by_name)
+    binds = tuple((name, by_name[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in names)
+    columns = list(statement.selected_columns)
+    results = []
+    for index, column in enumerate(columns):
+        convert = column.type.dialect_impl(dialect).result_processor(dialect, None)
+        if convert is not None:
+            results.append((index, convert))
+    row = namedtuple("Row", list(statement.selected_columns.keys()), rename=True)  # type: ignore[misc]
+    return _Prepared(str(compiled), compiled, binds, compiled.positional, row, tuple(results))
+
+
+def read(statement: sa.Executable, parameters: dict[str, Any] | None = None) -> list[Any]:
+    """Run a statement that selects columns, not mapped objects, on the session's connection; return its rows
+    as named tuples.
+
+    The statement is compiled once per dialect and sent to the driver's cursor, with SQLAlchemy's own type
+    conversions and ``before_cursor_execute`` listeners: its execution machinery (result metadata, row
+    objects, execution context) cost a page a sixth of its time. A statement with an expanding ``IN`` goes
+    the usual way. Pending changes are flushed first, as ``Session.execute`` would.
     """
     session = get_session()
     session.flush()
-    return session.connection().execute(statement, parameters)
+    connection = session.connection()
+    dialect = connection.dialect
+    kept = _prepared.setdefault(statement, {})
+    if dialect.name not in kept:
+        kept[dialect.name] = _prepare(statement, dialect)
+    prepared = kept[dialect.name]
+    if prepared is None:
+        return connection.execute(statement, parameters).all()
+    values = prepared.compiled.construct_params(parameters)
+    converted = [(name, values[name] if convert is None else convert(values[name])) for name, convert in prepared.binds]
+    arguments: Any = tuple(value for _name, value in converted) if prepared.positional else dict(converted)
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    connection.dispatch.before_cursor_execute(connection, cursor, prepared.sql, arguments, None, False)
+    cursor.execute(prepared.sql, arguments)
+    rows = cursor.fetchall()
+    cursor.close()
+    make = prepared.row._make
+    if not prepared.results:
+        return list(map(make, rows))
+    result = []
+    for row in rows:
+        fields = list(row)
+        for index, convert in prepared.results:
+            fields[index] = convert(fields[index])
+        result.append(make(fields))
+    return result
 
 
 def _close_session(_exc: BaseException | None) -> None:

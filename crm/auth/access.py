@@ -40,7 +40,7 @@ def init_login(app: Flask) -> None:
         # Any other request reads it in a short transaction of its own: on SQLite a write transaction holds
         # the database's write lock, and it should start at the view's first query, not here.
         if in_read_only_request():
-            return _user_from_rows(read(_USER_BY_TOKEN, {"token": token}).all())
+            return _user_from_rows(read(_USER_BY_TOKEN, {"token": token}))
         with database().sessionmaker() as session:
             return _user_from_rows(session.connection().execute(_USER_BY_TOKEN, {"token": token}).all())
 

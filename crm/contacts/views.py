@@ -104,7 +104,7 @@ def _chapters_and_members(chapter_ids: list[int]) -> tuple[dict[int, str], list[
     """Return the chapters' names by id and the holder filter's choices (``_member_choices``), in one statement."""
     names: dict[int, str] = {}
     rows = []
-    for part, row_id, name, chapter_id in read(*queries.chapters_and_members(chapter_ids)).all():
+    for part, row_id, name, chapter_id in read(*queries.chapters_and_members(chapter_ids)):
         if part == 0:
             names[row_id] = name
         else:
@@ -115,7 +115,7 @@ def _chapters_and_members(chapter_ids: list[int]) -> tuple[dict[int, str], list[
 def _list_body(page: Page[Any], chapter_names: dict[int, str]) -> Markup:
     """Return the page's table rows with their current positions and tags (one statement for both)."""
     ids = [row.id for row in page.items]
-    extras = read(*queries.row_extras(ids, _today())).all() if ids else ()
+    extras = read(*queries.row_extras(ids, _today())) if ids else ()
     return list_body(
         page.items,
         extras,
@@ -190,9 +190,9 @@ def _list_page(chapter_ids: list[int], filters: queries.ContactFilters, number: 
     """
     session, per_page = get_session(), _per_page()
     offset = (number - 1) * per_page
-    rows = read(*queries.contact_page(chapter_ids, filters, limit=per_page, offset=offset)).all()
+    rows = read(*queries.contact_page(chapter_ids, filters, limit=per_page, offset=offset))
     if queries.cut_short(rows, per_page, offset):
-        rows = read(*queries.contact_page(chapter_ids, filters, limit=per_page, offset=offset, exact=True)).all()
+        rows = read(*queries.contact_page(chapter_ids, filters, limit=per_page, offset=offset, exact=True))
     if rows:
         total = rows[0].total
     elif number > 1:
@@ -309,7 +309,7 @@ def _facts(contact: Contact) -> dict[str, Any]:
     """Return the contact's methods by kind, tags, holders, external ids and the organisations to suggest."""
     facts: dict[str, Any] = {"methods": {}, "tags": [], "holders": [], "external_ids": [], "offered": []}
     stmt, params = queries.contact_facts(contact, SUGGESTED_ORGANISATIONS + 1 if contact.deleted_at is None else 0)
-    for part, a, b, c, *_keys in read(stmt, params).all():
+    for part, a, b, c, *_keys in read(stmt, params):
         if part == 0:
             facts["methods"].setdefault(a, []).append((b, c))
         elif part == 1:
@@ -343,7 +343,7 @@ def _render_show(contact_id: int, *, status: int = 200, **extra: Any) -> tuple[s
     session, chapter_ids = get_session(), visible_chapter_ids(current_user)
     contact = services.get_contact(session, current_user, contact_id, deleted=None, chapter=True)
     facts = _facts(contact)
-    links = read(*queries.links(contact.id, chapter_ids)).all()
+    links = read(*queries.links(contact.id, chapter_ids))
     context = {
         "contact": contact,
         "today": _today(),
@@ -352,11 +352,11 @@ def _render_show(contact_id: int, *, status: int = 200, **extra: Any) -> tuple[s
         "tags": facts["tags"],
         "holders": facts["holders"],
         "external_ids": facts["external_ids"],
-        "positions": read(*queries.positions_of(contact.id)).all(),
-        "stances": read(*queries.stance_history(contact.id)).all(),
+        "positions": read(*queries.positions_of(contact.id)),
+        "stances": read(*queries.stance_history(contact.id)),
         "listens_to": [link for link in links if not link.incoming],
         "listened_by": [link for link in links if link.incoming],
-        "changes": read(*history_queries.recent_changes(services.ENTITY, contact.id, CHANGES_SHOWN)).all(),
+        "changes": read(*history_queries.recent_changes(services.ENTITY, contact.id, CHANGES_SHOWN)),
         "organisation_names": _organisation_names(facts["offered"]),
         "candidates": [],
         "position_error": None,

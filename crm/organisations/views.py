@@ -251,7 +251,7 @@ def _people(organisation_id: int, today: dt.date) -> tuple[Page[Any], Page[Any]]
         people=((people_page - 1) * PEOPLE_PER_PAGE, PEOPLE_PER_PAGE),
         others=((others_page - 1) * OTHERS_PER_PAGE, OTHERS_PER_PAGE),
     )
-    for row in read(stmt, params).all():
+    for row in read(stmt, params):
         page = people if row.current else others
         page.items.append(row)
         page.total = row.total
@@ -269,8 +269,8 @@ def show(organisation_id: int) -> ResponseLike:
     organisation = services.get_organisation(session, current_user, organisation_id)
     today = _today()
     people, others = _people(organisation.id, today)
-    children = read(*queries.children(organisation.id, CHILDREN_SHOWN + 1)).all()
-    changes = read(*history_queries.recent_changes(services.ENTITY, organisation.id, CHANGES_SHOWN)).all()
+    children = read(*queries.children(organisation.id, CHILDREN_SHOWN + 1))
+    changes = read(*history_queries.recent_changes(services.ENTITY, organisation.id, CHANGES_SHOWN))
     contacts_url = url_for("contacts.index")
     return render_template(
         "organisations/show.html",
