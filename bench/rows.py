@@ -17,7 +17,7 @@ from typing import Any
 from bench.names import NamePool
 from crm.auth.models import new_session_token
 from crm.contacts.names import joined_name, sort_key
-from crm.contacts.search import contact_terms
+from crm.contacts.search import contact_terms, term_rows
 from crm.text import fold
 
 
@@ -339,9 +339,8 @@ def contact(rows: Rows, ctx: Context, chapter_id: int, family_weights: list[floa
                          "entity_id": contact_id, "action": "created", "actor_id": row["created_by_id"],
                          "at": row["created_at"], "changes": created})  # fmt: skip
     terms = contact_terms(names=[row["display_name"], *names], emails=emails, organisations=org_names, tags=tag_names)
-    indexed = {"contact_id": contact_id, "chapter_id": chapter_id, "sort_name": row["sort_name"]}
-    for term in terms if row["deleted_at"] is None else ():  # a contact in the trash has no search terms
-        rows.add("contact_search_terms", {**indexed, "term": term})
+    for term_row in term_rows(contact_id, chapter_id, row["sort_name"], terms if row["deleted_at"] is None else ()):
+        rows.add("contact_search_terms", term_row)  # a contact in the trash has no search terms
 
 
 def contacts(rows: Rows, ctx: Context, total: int) -> None:

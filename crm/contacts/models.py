@@ -288,7 +288,9 @@ class ContactSearchTerm(Base):
 
     The contact's chapter and sort name are copied in (``crm.contacts.search`` keeps them), so that a search
     finds, sorts and counts a chapter's matches from one index, reading a contact only for the rows it shows.
-    A contact in the trash has no terms: a search never sees it. The primary key serves reindexing.
+    ``prefix`` is the term's first ``search.PREFIX_LENGTH`` characters: a chapter's terms of one prefix are
+    indexed in name order, so a search for a word that long reads its matches already sorted. A contact in the
+    trash has no terms: a search never sees it. The primary key serves reindexing.
     """
 
     __tablename__ = "contact_search_terms"
@@ -300,9 +302,18 @@ class ContactSearchTerm(Base):
             "sort_name",
             "contact_id",
         ),
+        sa.Index(
+            "ix_contact_search_terms_chapter_id_prefix_sort_name_contact_id",
+            "chapter_id",
+            "prefix",
+            "sort_name",
+            "contact_id",
+            "term",
+        ),
     )
 
     contact_id: Mapped[int] = mapped_column(sa.ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True)
     term: Mapped[str] = mapped_column(sa.String(120), primary_key=True)
+    prefix: Mapped[str] = mapped_column(sa.String(4))  # term[:PREFIX_LENGTH]
     chapter_id: Mapped[int]  # the contact's (a contact never changes chapter)
     sort_name: Mapped[str] = mapped_column(sa.String(300))  # the contact's

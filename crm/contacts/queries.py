@@ -33,7 +33,7 @@ from crm.contacts.models import (
     contact_holders,
     contact_tags,
 )
-from crm.contacts.search import prefix_range
+from crm.contacts.search import PREFIX_LENGTH, prefix_range
 from crm.db import json_integers
 from crm.text import words
 
@@ -129,6 +129,7 @@ class _Shape:
     tag: int  # 0 none, 1 by name, 2 by name or id
     sort: str
     first_rows: bool = False  # a first page of a one-word search, from its first rows only (see _term_page)
+    prefix: bool = False  # a one-word search read in name order from its prefix's terms (see _term_page)
 
 
 def _sort_keys(sort: str) -> tuple[tuple[Any, bool], ...]:
@@ -193,6 +194,7 @@ def _values(chapter_ids: Sequence[int], filters: ContactFilters) -> dict[str, An
     if filters.q:
         for index, (lower, upper) in enumerate(_search_bounds(filters.q)[1]):
             values[f"term_from_{index}"], values[f"term_to_{index}"] = lower, upper
+        values["prefix_0"] = values.get("term_from_0", "")[:PREFIX_LENGTH]
     return values
 
 
@@ -300,6 +302,9 @@ def _term_page(shape: _Shape, limit: Any, offset: Any) -> tuple[Any, Any]:
     "jan" and "jansen"): grouping by the sort keys keeps one row each, and sorts them in the same step.
     """
     keys = [(_TERM_KEYS[column.key], column.key, descending) for column, descending in _sort_keys(shape.sort)]
+    upto = sa.bindparam("count_upto", type_=sa.Integer)
+    if shape.prefix:
+        return _prefix_page(shape, keys, limit, offset, upto)
     matches = (
         sa.select(*(column.label(name) for column, name, _descending in keys))
         .where(*_matching_terms(shape))
@@ -333,8 +338,29 @@ def _term_page(shape: _Shape, limit: Any, offset: Any) -> tuple[Any, Any]:
         order = [found.c[name].desc() if descending else found.c[name] for _column, name, descending in keys]
         page = sa.select(found).order_by(*order).limit(limit).offset(offset).subquery("page")
         counted = sa.select(found.c.id)
-    upto = sa.bindparam("count_upto", type_=sa.Integer)
     return page, sa.select(sa.func.count()).select_from(counted.limit(upto).subquery()).scalar_subquery()
+
+
+def _prefix_page(
+    shape: _Shape, keys: list[tuple[Any, str, bool]], limit: Any, offset: Any, upto: Any
+) -> tuple[Any, Any]:
+    """Return ``_term_page``'s page and total for a one-word search of at least ``PREFIX_LENGTH`` characters,
+    from the (chapter_id, prefix, sort_name, contact_id, term) index.
+
+    The chapter's terms of the word's prefix are read in name order, each checked against the word, so neither
+    the page nor the count sorts anything: a contact's matching terms are neighbours there, and grouping them
+    follows the index. The page reads its rows and the count up to ``count_upto`` contacts, where sorting
+    every match of a common name cost a search most of its time.
+    """
+    terms = ContactSearchTerm
+    conditions = [_in(terms.chapter_id, shape),
+                  terms.prefix == sa.bindparam("prefix_0", type_=sa.String), *_term_range(terms, 0)]  # fmt: skip
+    grouped = [column for column, _name, _descending in keys]
+    matches = sa.select(*(column.label(name) for column, name, _descending in keys)).where(*conditions)
+    order = [column.desc() if descending else column for column, _name, descending in keys]
+    page = matches.group_by(*grouped).order_by(*order).limit(limit).offset(offset).subquery("page")
+    counted = sa.select(sa.literal(1)).where(*conditions).group_by(*grouped).limit(upto)
+    return page, sa.select(sa.func.count()).select_from(counted.subquery()).scalar_subquery()
 
 
 def _after(shape: _Shape, page: Any) -> Any:
@@ -403,9 +429,10 @@ def contact_page(
 
     The page is found on ids and sort keys alone (from an index where there is one), and only its own rows
     are then read from the table: skipping 15,000 rows to page 300 then costs no table reads. A search
-    without other filters is found, sorted and counted from the search terms alone (``_term_page``); the first
-    page of a one-word search, from its first matching rows only, unless ``exact``: check its rows with
-    ``cut_short``.
+    without other filters is found, sorted and counted from the search terms alone (``_term_page``): one word of
+    ``PREFIX_LENGTH`` characters or more, in one chapter and sorted by name, from its prefix's terms in name order
+    (``_prefix_page``); the first page of another one-word search, from its first matching rows only, unless
+    ``exact``: check its rows with ``cut_short``.
 
     ``total`` is the number of matching rows, counted up to ``count_limit``; a total that reaches it means
     "at least that many". A list counts only the rows after the page (``_after``) and adds the offset and
@@ -417,9 +444,23 @@ def contact_page(
     values.update(limit=limit, offset=offset, upto=offset + limit, count_upto=upto, window=upto - offset - limit,
                   firsts=FIRST_ROWS * limit)  # fmt: skip
     shape = _shape(chapter_ids, filters, offset + limit)
-    if offset == 0 and not exact and shape.search in (1, EMAIL_SEARCH) and _indexed_search(shape):
+    if _prefix_search(shape, values):
+        shape = replace(shape, prefix=True)
+    elif offset == 0 and not exact and shape.search in (1, EMAIL_SEARCH) and _indexed_search(shape):
         shape = replace(shape, first_rows=True)
     return _page(shape), values
+
+
+def _prefix_search(shape: _Shape, values: dict[str, Any]) -> bool:
+    """Tell whether a search reads its matches in name order from their prefix's terms (``_prefix_page``): one
+    word of at least ``PREFIX_LENGTH`` characters, in one chapter, sorted by name."""
+    return (
+        shape.search in (1, EMAIL_SEARCH)
+        and shape.chapters == 1
+        and shape.sort in ("name", "-name")
+        and _indexed_search(shape)
+        and len(values.get("term_from_0", "")) >= PREFIX_LENGTH
+    )
 
 
 def cut_short(rows: Sequence[Any], limit: int, offset: int) -> bool:

@@ -20,6 +20,7 @@ from crm.contacts.models import Contact, ContactSearchTerm, MethodKind, Organisa
 from crm.text import words
 
 MAX_TERM = 120
+PREFIX_LENGTH = 4  # characters of a term kept as its prefix (ContactSearchTerm.prefix)
 _LAST_CHARACTER = "\U0010ffff"
 
 
@@ -77,12 +78,18 @@ def terms_of(contact: Contact) -> set[str]:
     )
 
 
+def term_rows(contact_id: int, chapter_id: int, sort_name: str, terms: Iterable[str]) -> list[dict[str, Any]]:
+    """Return the ``contact_search_terms`` rows of a contact's ``terms``."""
+    common = {"contact_id": contact_id, "chapter_id": chapter_id, "sort_name": sort_name}
+    return [{**common, "term": term, "prefix": term[:PREFIX_LENGTH]} for term in terms]
+
+
 def index(session: Session, contact: Contact) -> None:
     """Write the search terms of a flushed contact that has none (a new or restored one); none in the trash."""
     terms = terms_of(contact) if contact.deleted_at is None else set()
     if terms:
-        common = {"contact_id": contact.id, "chapter_id": contact.chapter_id, "sort_name": contact.sort_name}
-        session.execute(sa.insert(ContactSearchTerm), [{**common, "term": term} for term in terms])
+        rows = term_rows(contact.id, contact.chapter_id, contact.sort_name, terms)
+        session.execute(sa.insert(ContactSearchTerm), rows)
 
 
 def unindex(session: Session, contact: Contact) -> None:

@@ -265,3 +265,48 @@ def test_a_first_search_page_from_its_first_rows_is_asked_again_when_contacts_re
     assert {row.total for row in rows} == {5}
     last, params = queries.contact_page([chapter.id], ContactFilters(q="aab4", sort=sort), limit=3, offset=0)
     assert not queries.cut_short(db_session.execute(last, params).all(), 3, 0)  # a short page at the end
+
+
+def _page(session: Session, chapter_ids: list[int], limit: int, offset: int, **filters: Any) -> list[Any]:
+    stmt, params = queries.contact_page(chapter_ids, ContactFilters(**filters), limit=limit, offset=offset)
+    return session.execute(stmt, params).all()
+
+
+def _reads_prefix(chapter_ids: list[int], **filters: Any) -> bool:
+    stmt, _params = queries.contact_page(chapter_ids, ContactFilters(**filters), limit=10, offset=0)
+    return "contact_search_terms.prefix" in str(stmt)
+
+
+@pytest.mark.parametrize("sort", ["name", "-name"])
+def test_a_word_of_four_characters_or_more_is_read_in_name_order_from_its_prefix(
+    db_session: Session, chapter: Any, monkeypatch: pytest.MonkeyPatch, sort: str
+) -> None:
+    """A one-word search of at least ``search.PREFIX_LENGTH`` characters reads its chapter's terms of that prefix in
+    name order (``queries._prefix_page``): every page and total as sorting all matches gives, each contact once
+    however many of its terms match, counted up to the limit."""
+    monkeypatch.setattr(queries, "COUNT_AT_LEAST", 6)
+    for number in range(14):  # the family name and the address both begin with "jans"
+        make_contact(db_session, chapter, given_name="Piet", family_name=f"Jansen{number:02}",
+                     emails=[("", f"jansen{number:02}@example.org")])  # fmt: skip
+    make_contact(db_session, chapter, given_name="Ans", family_name="Jans")
+    make_contact(db_session, chapter, given_name="Jantje", family_name="Berg")  # "jan", but not "jans"
+    make_contact(db_session, ChapterFactory(), given_name="Piet", family_name="Jansen")  # another chapter
+    ids = [chapter.id]
+    expected = ["Ans Jans", *(f"Piet Jansen{number:02}" for number in range(14))]
+    if sort == "-name":
+        expected.reverse()
+
+    assert _reads_prefix(ids, q="jans", sort=sort)
+    assert not _reads_prefix(ids, q="jan", sort=sort)  # shorter than a prefix: its terms' range, as before
+    assert not _reads_prefix(ids, q="jans", sort="created")  # a prefix's terms are in name order only
+    for limit, offset in ((3, 0), (3, 3), (4, 8), (3, 12), (3, 15)):
+        rows = _page(db_session, ids, limit, offset, q="Jans", sort=sort)
+        assert [row.display_name for row in rows] == expected[offset : offset + limit]
+        assert {row.total for row in rows} <= {min(15, queries.count_limit(offset, limit))}
+    capped = _page(db_session, ids, 1, 0, q="jans", sort=sort)  # counts to 11 (COUNT_AT_LEAST 6, ten pages of 1)
+    assert [row.total for row in capped] == [queries.count_limit(0, 1)]
+    assert [row.display_name for row in _page(db_session, ids, 10, 0, q="JANSEN1", sort=sort)] == [
+        name for name in expected if name.startswith("Piet Jansen1")
+    ]
+    assert [row.display_name for row in _page(db_session, ids, 10, 0, q="jansen03@example.org")] == ["Piet Jansen03"]
+    assert _page(db_session, ids, 10, 0, q="jansz") == []

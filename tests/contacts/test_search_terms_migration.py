@@ -1,4 +1,5 @@
-"""The search-term revisions on existing rows: chapter and sort name copied in, terms that begin a longer one gone."""
+"""The search-term revisions on existing rows: chapter and sort name copied in, terms that begin a longer one gone,
+prefixes kept."""
 
 from __future__ import annotations
 
@@ -101,3 +102,37 @@ def test_terms_that_begin_another_term_of_their_contact_are_deleted(empty_url: s
     assert _run(empty_url, terms) == kept
     downgrade(empty_url, before)  # nothing to restore: the longer terms match what the shorter ones did
     assert _run(empty_url, terms) == kept
+
+
+_NO_PREFIX = "INSERT INTO contact_search_terms (contact_id, term, chapter_id, sort_name) VALUES (1, 'x', 1, 'c')"
+
+
+def test_terms_get_their_prefix(empty_url: str) -> None:
+    before, revision = "4724cbff43b8", "5c0e6a91d7f3"
+    upgrade(empty_url, before)
+    _run(
+        empty_url,
+        "INSERT INTO chapters (id, name, kind, country, default_cadence_days, created_at)"
+        " VALUES (1, 'One', 'national', 'NL', 30, CURRENT_TIMESTAMP)",
+        "INSERT INTO contacts (id, chapter_id, display_name, sort_name, kind, stance, is_target, goals, background,"
+        " understands_catastrophic_risk, understands_ai, understands_global_coordination, technical_background,"
+        " notes, created_at, updated_at) VALUES (1, 1, 'Jan Çelik', 'celik jan', 'other', 'unknown', false, '', '',"
+        " 'unknown', 'unknown', 'unknown', 'unknown', '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+        "INSERT INTO contact_search_terms (contact_id, term, chapter_id, sort_name) VALUES"
+        " (1, 'jan', 1, 'celik jan'), (1, 'çelik', 1, 'celik jan'), (1, 'jan.çelik@k.example', 1, 'celik jan')",
+    )
+    upgrade(empty_url, revision)
+    # substr counts characters on both databases, as Python's slicing does ("çeli", not two bytes of "ç")
+    assert sorted(_run(empty_url, "SELECT term, prefix FROM contact_search_terms")) == [
+        ("jan", "jan"),
+        ("jan.çelik@k.example", "jan."),
+        ("çelik", "çeli"),
+    ]
+    with pytest.raises(sa.exc.IntegrityError):  # the prefix is required
+        _run(empty_url, _NO_PREFIX)
+    downgrade(empty_url, before)
+    assert sorted(_run(empty_url, "SELECT term FROM contact_search_terms")) == [
+        ("jan",),
+        ("jan.çelik@k.example",),
+        ("çelik",),
+    ]
