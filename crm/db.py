@@ -209,7 +209,9 @@ _prepared: weakref.WeakKeyDictionary[Any, dict[str, _Prepared | None]] = weakref
 
 def _prepare(statement: Any, dialect: sa.Dialect) -> _Prepared | None:
     """Compile ``statement`` for ``dialect`` with its parameter and result conversions; None when it cannot run
-    as one fixed SQL text (an expanding ``IN`` is rewritten on every run)."""
+    as one fixed SQL text (an expanding ``IN`` is rewritten on every run) or names no columns (a text)."""
+    if not isinstance(statement, sa.Select | sa.CompoundSelect):
+        return None
     compiled = statement.compile(dialect=dialect)
     if any(bind.expanding or bind.literal_execute for bind in compiled.binds.values()):
         return None

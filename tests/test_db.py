@@ -68,12 +68,16 @@ def test_read_runs_union_and_json_statements_as_sqlalchemy_does(app: Flask, db_s
     assert [row.id for row in fast] == [*wanted, 2]
 
 
-def test_read_takes_the_usual_way_for_an_expanding_in(app: Flask, db_session: Session) -> None:
+def test_read_takes_the_usual_way_for_an_expanding_in_or_a_text(app: Flask, db_session: Session) -> None:
     chapters = [factories.ChapterFactory() for _ in range(2)]
     db_session.flush()
+    ids = {"ids": [chapter.id for chapter in chapters]}
     statement = sa.select(Chapter.name).where(Chapter.id.in_(sa.bindparam("ids", expanding=True))).order_by(Chapter.id)
-    fast, usual = _rows_both_ways(app, statement, {"ids": [chapter.id for chapter in chapters]})
+    fast, usual = _rows_both_ways(app, statement, ids)
     assert [tuple(row) for row in fast] == [tuple(row) for row in usual] == [(c.name,) for c in chapters]
+    text = sa.text("SELECT name FROM chapters WHERE id = :id")
+    fast, usual = _rows_both_ways(app, text, {"id": chapters[1].id})
+    assert [tuple(row) for row in fast] == [tuple(row) for row in usual] == [(chapters[1].name,)]
 
 
 def test_read_statements_reach_the_statement_listeners(app: Flask, db_session: Session, count_queries: Any) -> None:
