@@ -353,8 +353,15 @@ def _prefix_page(
     every match of a common name cost a search most of its time.
     """
     terms = ContactSearchTerm
-    conditions = [_in(terms.chapter_id, shape),
-                  terms.prefix == sa.bindparam("prefix_0", type_=sa.String), *_term_range(terms, 0)]  # fmt: skip
+    # The word is checked on the prefix's rows as "term || ''", which no index holds: PostgreSQL takes the prefix
+    # and the term range for independent conditions, expects a row or two, and would read the term index and sort.
+    checked = terms.term.op("||")(sa.literal_column("''"))
+    conditions = [
+        _in(terms.chapter_id, shape),
+        terms.prefix == sa.bindparam("prefix_0", type_=sa.String),
+        checked >= sa.bindparam("term_from_0", type_=sa.String),
+        checked < sa.bindparam("term_to_0", type_=sa.String),
+    ]
     grouped = [column for column, _name, _descending in keys]
     matches = sa.select(*(column.label(name) for column, name, _descending in keys)).where(*conditions)
     order = [column.desc() if descending else column for column, _name, descending in keys]
