@@ -99,6 +99,34 @@ def json_integers(name: str) -> sa.Select[tuple[int]]:
     return sa.select(sa.cast(elements.c.value, sa.Integer)).select_from(elements)
 
 
+class _Unindexed(sa.sql.functions.FunctionElement[str]):
+    """A text column that no index serves (see ``unindexed``)."""
+
+    name = "unindexed"
+    type = sa.String()
+    inherit_cache = True
+
+
+@compiles(_Unindexed)
+def _concatenated(element: _Unindexed, compiler: Any, **kw: Any) -> str:
+    return f"({compiler.process(element.clauses, **kw)} || '')"
+
+
+@compiles(_Unindexed, "sqlite")
+def _as_is(element: _Unindexed, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.clauses, **kw))
+
+
+def unindexed(column: Any) -> Any:
+    """Return the text ``column`` for a condition that should be checked on rows found by another index.
+
+    PostgreSQL sees ``column || ''``, which no index holds, so its planner cannot prefer an index of the column
+    on a wrong estimate; SQLite sees the column itself (it picks the index by its constraints, and the
+    concatenation would cost a string per row).
+    """
+    return _Unindexed(column)
+
+
 @dataclass
 class Database:
     """The engine and session factories of one app."""

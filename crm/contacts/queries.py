@@ -34,7 +34,7 @@ from crm.contacts.models import (
     contact_tags,
 )
 from crm.contacts.search import PREFIX_LENGTH, prefix_range
-from crm.db import json_integers
+from crm.db import json_integers, unindexed
 from crm.text import words
 
 MERGE_ROWS = 1000
@@ -353,9 +353,9 @@ def _prefix_page(
     every match of a common name cost a search most of its time.
     """
     terms = ContactSearchTerm
-    # The word is checked on the prefix's rows as "term || ''", which no index holds: PostgreSQL takes the prefix
-    # and the term range for independent conditions, expects a row or two, and would read the term index and sort.
-    checked = terms.term.op("||")(sa.literal_column("''"))
+    # PostgreSQL takes the prefix and the word's range for independent conditions, expects a row or two, and
+    # would read the term index and sort: the word is checked on the prefix's rows instead.
+    checked = unindexed(terms.term)
     conditions = [
         _in(terms.chapter_id, shape),
         terms.prefix == sa.bindparam("prefix_0", type_=sa.String),
