@@ -265,7 +265,9 @@ def read(statement: sa.Executable, parameters: dict[str, Any] | None = None) -> 
     The statement is compiled once per dialect and sent to the driver's cursor, with SQLAlchemy's own type
     conversions and ``before_cursor_execute`` listeners: its execution machinery (result metadata, row
     objects, execution context) cost a page a sixth of its time. A statement with an expanding ``IN`` goes
-    the usual way. Pending changes are flushed first, as ``Session.execute`` would.
+    the usual way. Pending changes are flushed first, as ``Session.execute`` would. Give it statements built
+    once, as the query modules keep them: the compiled form is kept per statement object, so a statement built
+    for every call is compiled for every call (SQLAlchemy's own cache would find it by its structure).
     """
     session = get_session()
     session.flush()
