@@ -263,11 +263,12 @@ def read(statement: sa.Executable, parameters: dict[str, Any] | None = None) -> 
     as named tuples.
 
     The statement is compiled once per dialect and sent to the driver's cursor, with SQLAlchemy's own type
-    conversions and ``before_cursor_execute`` listeners: its execution machinery (result metadata, row
-    objects, execution context) cost a page a sixth of its time. A statement with an expanding ``IN`` goes
-    the usual way. Pending changes are flushed first, as ``Session.execute`` would. Give it statements built
-    once, as the query modules keep them: the compiled form is kept per statement object, so a statement built
-    for every call is compiled for every call (SQLAlchemy's own cache would find it by its structure).
+    conversions and its ``before_cursor_execute`` and ``after_cursor_execute`` listeners: its execution
+    machinery (result metadata, row objects, execution context) cost a page a sixth of its time. A statement
+    with an expanding ``IN`` goes the usual way. Pending changes are flushed first, as ``Session.execute`` would.
+    Give it statements built once, as the query modules keep them: the compiled form is kept per statement
+    object, so a statement built for every call is compiled for every call (SQLAlchemy's own cache would find
+    it by its structure).
     """
     session = get_session()
     session.flush()
@@ -285,6 +286,7 @@ def read(statement: sa.Executable, parameters: dict[str, Any] | None = None) -> 
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     connection.dispatch.before_cursor_execute(connection, cursor, prepared.sql, arguments, None, False)
     cursor.execute(prepared.sql, arguments)
+    connection.dispatch.after_cursor_execute(connection, cursor, prepared.sql, arguments, None, False)
     rows = cursor.fetchall()
     cursor.close()
     make = prepared.row._make

@@ -80,10 +80,22 @@ def test_read_takes_the_usual_way_for_an_expanding_in_or_a_text(app: Flask, db_s
     assert [tuple(row) for row in fast] == [tuple(row) for row in usual] == [(chapters[1].name,)]
 
 
-def test_read_statements_reach_the_statement_listeners(app: Flask, db_session: Session, count_queries: Any) -> None:
+def test_read_statements_reach_the_statement_listeners(
+    app: Flask, db_session: Session, connection: sa.Connection, count_queries: Any
+) -> None:
     statement = sa.select(Chapter.id).where(Chapter.id == sa.bindparam("chapter_id", type_=sa.Integer))
+    after: list[str] = []
+
+    def executed(_conn: Any, _cursor: Any, sent: str, *_args: Any) -> None:
+        after.append(sent)
+
+    sa.event.listen(connection, "after_cursor_execute", executed)
     count_queries.reset()
-    with app.app_context():
-        assert read(statement, {"chapter_id": -1}) == []
+    try:
+        with app.app_context():
+            assert read(statement, {"chapter_id": -1}) == []
+    finally:
+        sa.event.remove(connection, "after_cursor_execute", executed)
     assert count_queries.count == 1
     assert "FROM chapters" in count_queries.statements[0]
+    assert [sent for sent in after if "FROM chapters" in sent] == count_queries.statements
