@@ -248,12 +248,10 @@ def _prepare(statement: Any, dialect: sa.Dialect) -> _Prepared | None:
     by_name = {escaped.get(name, name): bind for bind, name in compiled.bind_names.items()}
     names = compiled.positiontup if compiled.positional else list(by_name)
     binds = tuple((name, by_name[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in names)
-    columns = list(statement.selected_columns)
-    results = []
-    for index, column in enumerate(columns):
-        convert = column.type.dialect_impl(dialect).result_processor(dialect, None)
-        if convert is not None:
-            results.append((index, convert))
+    converters = (
+        column.type.dialect_impl(dialect).result_processor(dialect, None) for column in statement.selected_columns
+    )
+    results = [(index, convert) for index, convert in enumerate(converters) if convert is not None]
     row = namedtuple("Row", list(statement.selected_columns.keys()), rename=True)  # type: ignore[misc]
     return _Prepared(str(compiled), compiled, binds, compiled.positional, row, tuple(results))
 

@@ -205,10 +205,11 @@ def _in(column: Any, shape: _Shape, chapter: int | None = None) -> sa.ColumnElem
     return _in_chapters_param(column, shape.chapters == 1)
 
 
-def _term_range(terms: Any, index: int) -> list[sa.ColumnElement[bool]]:
+def _term_range(term: Any, index: int) -> list[sa.ColumnElement[bool]]:
+    """Return the conditions that ``term`` begins with the ``index``-th word searched (``_values``' bounds)."""
     return [
-        terms.term >= sa.bindparam(f"term_from_{index}", type_=sa.String),
-        terms.term < sa.bindparam(f"term_to_{index}", type_=sa.String),
+        term >= sa.bindparam(f"term_from_{index}", type_=sa.String),
+        term < sa.bindparam(f"term_to_{index}", type_=sa.String),
     ]
 
 
@@ -219,10 +220,10 @@ def _matching_terms(shape: _Shape) -> list[sa.ColumnElement[bool]]:
     Each word is looked up in the readable chapters' part of the (chapter_id, term, sort_name, contact_id)
     index; the first word's rows are read in the statement, each other word's contact ids collected once.
     """
-    conditions = [_in(ContactSearchTerm.chapter_id, shape), *_term_range(ContactSearchTerm, 0)]
+    conditions = [_in(ContactSearchTerm.chapter_id, shape), *_term_range(ContactSearchTerm.term, 0)]
     for index in range(1, 1 if shape.search == EMAIL_SEARCH else shape.search):
         other = aliased(ContactSearchTerm)
-        ids = sa.select(other.contact_id).where(_in(other.chapter_id, shape), *_term_range(other, index))
+        ids = sa.select(other.contact_id).where(_in(other.chapter_id, shape), *_term_range(other.term, index))
         conditions.append(ContactSearchTerm.contact_id.in_(ids))
     return conditions
 
@@ -355,12 +356,10 @@ def _prefix_page(
     terms = ContactSearchTerm
     # PostgreSQL takes the prefix and the word's range for independent conditions, expects a row or two, and
     # would read the term index and sort: the word is checked on the prefix's rows instead.
-    checked = unindexed(terms.term)
     conditions = [
         _in(terms.chapter_id, shape),
         terms.prefix == sa.bindparam("prefix_0", type_=sa.String),
-        checked >= sa.bindparam("term_from_0", type_=sa.String),
-        checked < sa.bindparam("term_to_0", type_=sa.String),
+        *_term_range(unindexed(terms.term), 0),
     ]
     grouped = [column for column, _name, _descending in keys]
     matches = sa.select(*(column.label(name) for column, name, _descending in keys)).where(*conditions)
