@@ -128,6 +128,7 @@ def _make_rows(contacts: int) -> rows.Rows:
 
 
 def _insert(engine: sa.Engine, data: rows.Rows) -> None:
+    from crm.contacts import buckets
     from crm.models import metadata
 
     with engine.begin() as conn:
@@ -135,6 +136,7 @@ def _insert(engine: sa.Engine, data: rows.Rows) -> None:
             table_rows = data.tables.get(table.name, [])
             for start in range(0, len(table_rows), BATCH):
                 conn.execute(table.insert(), table_rows[start : start + BATCH])
+        buckets.rebuild(conn)  # the name buckets' counts, which the contacts service keeps for its own writes
 
 
 def _build_engine(path: Path) -> sa.Engine:

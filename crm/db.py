@@ -72,6 +72,16 @@ flag_false = Annotated[bool, mapped_column(default=False, server_default=sa.fals
 text = Annotated[str, mapped_column(sa.Text, default="", server_default="")]
 
 
+def code_point_ordered(length: int) -> sa.types.TypeEngine[str]:
+    """Return a string type that sorts and compares by code point on every database, for keys the app makes
+    (sort names, search terms): PostgreSQL's "C" collation; SQLite compares that way already.
+
+    Prefix ranges and name buckets (``crm.contacts.buckets``) rely on it, and so do pages: in a language's
+    collation (en_US) spaces count for nothing, and "bergen ada" sorted before "berg jan".
+    """
+    return sa.String(length).with_variant(sa.String(length, collation="C"), "postgresql")
+
+
 class _JsonArrayElements(sa.sql.functions.FunctionElement[Any]):
     """The elements of a JSON array, as a table of one column ``value`` (see ``json_integers``)."""
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm.db import Base, created_at, flag_false, pk, text, updated_at
+from crm.db import Base, code_point_ordered, created_at, flag_false, pk, text, updated_at
 from crm.enums import str_enum
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ class Organisation(Base):
     id: Mapped[pk]
     chapter_id: Mapped[int] = mapped_column(sa.ForeignKey("chapters.id", ondelete="RESTRICT"))
     name: Mapped[str] = mapped_column(sa.String(300))
-    sort_name: Mapped[str] = mapped_column(sa.String(300))
+    sort_name: Mapped[str] = mapped_column(code_point_ordered(300))
     kind: Mapped[OrganisationKind] = mapped_column(str_enum(OrganisationKind))
     country: Mapped[str | None] = mapped_column(sa.String(2))
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
@@ -158,7 +158,7 @@ class Contact(Base):
     family_name: Mapped[str | None] = mapped_column(sa.String(120))
     display_name: Mapped[str] = mapped_column(sa.String(300))
     # Lower-cased, accent-free "family given" for sorting; maintained by the contacts service.
-    sort_name: Mapped[str] = mapped_column(sa.String(300))
+    sort_name: Mapped[str] = mapped_column(code_point_ordered(300))
     kind: Mapped[ContactKind] = mapped_column(str_enum(ContactKind))
     country: Mapped[str | None] = mapped_column(sa.String(2))
     constituency: Mapped[str | None] = mapped_column(sa.String(200))
@@ -313,7 +313,24 @@ class ContactSearchTerm(Base):
     )
 
     contact_id: Mapped[int] = mapped_column(sa.ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True)
-    term: Mapped[str] = mapped_column(sa.String(120), primary_key=True)
-    prefix: Mapped[str] = mapped_column(sa.String(4))  # term[:PREFIX_LENGTH]
+    term: Mapped[str] = mapped_column(code_point_ordered(120), primary_key=True)
+    prefix: Mapped[str] = mapped_column(code_point_ordered(4))  # term[:PREFIX_LENGTH]
     chapter_id: Mapped[int]  # the contact's (a contact never changes chapter)
-    sort_name: Mapped[str] = mapped_column(sa.String(300))  # the contact's
+    sort_name: Mapped[str] = mapped_column(code_point_ordered(300))  # the contact's
+
+
+class ContactNameBucket(Base):
+    """How many live contacts of a chapter, of one kind or of every kind (``kind`` "*"), have a sort name that
+    begins with ``bucket`` (its first ``buckets.BUCKET_LENGTH`` characters): the contacts list's order statistics.
+
+    Summed in name order, the counts tell which bucket a deep page of the list starts in and how many contacts
+    come before it, so the page is read from there instead of stepping over every contact before it
+    (``crm.contacts.buckets``). The contacts service keeps the counts in the transaction of each change.
+    """
+
+    __tablename__ = "contact_name_buckets"
+
+    chapter_id: Mapped[int] = mapped_column(sa.ForeignKey("chapters.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(20), primary_key=True)  # a ContactKind's value, or "*"
+    bucket: Mapped[str] = mapped_column(code_point_ordered(2), primary_key=True)
+    contacts: Mapped[int]

@@ -17,10 +17,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from crm.auth.models import Chapter, Membership, User
+from crm.contacts.buckets import ALL_KINDS
 from crm.contacts.models import (
     Contact,
     ContactKind,
     ContactMethod,
+    ContactNameBucket,
     ContactSearchTerm,
     ExternalId,
     ListensTo,
@@ -38,6 +40,9 @@ from crm.db import json_integers, unindexed
 from crm.text import words
 
 MERGE_ROWS = 1000
+# A page starting this far down the list by name is read from its name bucket on (``_from_bucket``): reading the
+# buckets' counts costs about what stepping over a thousand contacts does.
+BUCKETS_FROM = 1000
 
 
 @dataclass(frozen=True)
@@ -130,6 +135,7 @@ class _Shape:
     sort: str
     first_rows: bool = False  # a first page of a one-word search, from its first rows only (see _term_page)
     prefix: bool = False  # a one-word search read in name order from its prefix's terms (see _term_page)
+    bucketed: bool = False  # a deep page of the list by name, read from its name bucket on (see _from_bucket)
 
 
 def _sort_keys(sort: str) -> tuple[tuple[Any, bool], ...]:
@@ -387,6 +393,32 @@ def _after(shape: _Shape, page: Any) -> Any:
     return sa.select(sa.func.count()).select_from(rows.subquery()).scalar_subquery()
 
 
+def _from_bucket(shape: _Shape, ids: sa.Select[Any], offset: Any) -> tuple[sa.Select[Any], Any]:
+    """Return ``ids`` from the first name of the bucket the row at ``offset`` is in, and the offset in there.
+
+    That bucket is the first, in name order, whose live contacts and those before it (of the chapter, and of the
+    kind when the list is filtered by it) number more than ``offset``: ``crm.contacts.buckets`` keeps the counts.
+    Without counts the page is read from the start, as without buckets.
+    """
+    buckets = ContactNameBucket
+    kind = sa.bindparam("kind", type_=sa.String) if shape.kind else ALL_KINDS
+    counts = sa.select(buckets.bucket, buckets.contacts).where(
+        buckets.chapter_id == sa.bindparam("chapter_0", type_=sa.Integer), buckets.kind == kind
+    )
+    running = sa.func.sum(buckets.contacts).over(order_by=buckets.bucket, rows=(None, 0))
+    counted = counts.add_columns((running - buckets.contacts).label("before")).subquery("counted")
+    start = (
+        sa.select(counted.c.bucket, counted.c.before)
+        .where(counted.c.before + counted.c.contacts > offset)
+        .order_by(counted.c.bucket)
+        .limit(1)
+        .cte("start")
+    )
+    first_name = sa.func.coalesce(sa.select(start.c.bucket).scalar_subquery(), "")
+    skipped = sa.func.coalesce(sa.select(start.c.before).scalar_subquery(), 0)
+    return ids.where(Contact.sort_name >= first_name), offset - skipped
+
+
 @lru_cache(maxsize=256)
 def _page(shape: _Shape) -> sa.Select[Any]:
     limit, offset = sa.bindparam("limit", type_=sa.Integer), sa.bindparam("offset", type_=sa.Integer)
@@ -406,7 +438,8 @@ def _page(shape: _Shape) -> sa.Select[Any]:
         # Counted on from the page's last row (``_after``): every sort has an index of the live contacts that
         # holds its keys after the filters' columns, so the count seeks to that row. The page is read once (a
         # common table expression used twice), for its rows and its last row.
-        page = _ids(shape).limit(limit).offset(offset).cte("page")
+        ids, skip = _from_bucket(shape, _ids(shape), offset) if shape.bucketed else (_ids(shape), offset)
+        page = ids.limit(limit).offset(skip).cte("page")
         total = offset + sa.select(sa.func.count()).select_from(page).scalar_subquery() + _after(shape, page)
     order = [page.c[column.key].desc() if descending else page.c[column.key]
              for column, descending in _sort_keys(shape.sort)]  # fmt: skip
@@ -454,6 +487,8 @@ def contact_page(
         shape = replace(shape, prefix=True)
     elif offset == 0 and not exact and shape.search in (1, EMAIL_SEARCH) and _indexed_search(shape):
         shape = replace(shape, first_rows=True)
+    elif offset >= BUCKETS_FROM and _bucketed(shape):
+        shape = replace(shape, bucketed=True)
     return _page(shape), values
 
 
@@ -467,6 +502,13 @@ def _prefix_search(shape: _Shape, values: dict[str, Any]) -> bool:
         and _indexed_search(shape)
         and len(values.get("term_from_0", "")) >= PREFIX_LENGTH
     )
+
+
+def _bucketed(shape: _Shape) -> bool:
+    """Tell whether a page can be read from its name bucket on (``_from_bucket``): the list of one chapter by
+    name, filtered by kind or not at all (the buckets count each chapter's live contacts by kind)."""
+    filtered = shape.q or shape.stance or shape.target or shape.holder or shape.country or shape.tag
+    return shape.chapters == 1 and shape.sort == "name" and not filtered
 
 
 def cut_short(rows: Sequence[Any], limit: int, offset: int) -> bool:

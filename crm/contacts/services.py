@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from crm.auth.models import Chapter, Membership, User
-from crm.contacts import cleaning, queries, search
+from crm.contacts import buckets, cleaning, queries, search
 from crm.contacts.access import check, readable_chapter_ids, touch
 from crm.contacts.cleaning import parse_tags
 from crm.contacts.fields import DEFAULTS, METHOD_FIELDS, SCALAR_FIELDS, UNDERSTANDING_FIELDS, ContactFields
@@ -137,6 +137,7 @@ def create_contact(
     # holds the database's write lock). The flush gives the records below the contact's id.
     session.flush()
     search.index(session, contact)
+    buckets.moved(session, None, contact)
     _record_stance(session, actor, contact, previous=None, note=stance_note)
     # The creation record lists what was filled in; defaults ("unknown", no, empty) would only be noise.
     created = {
@@ -173,7 +174,9 @@ def update_contact(
     check(session, actor, contact.chapter_id)
     before = _snapshot(contact)
     previous_stance = contact.stance
+    counted_as = buckets.key_of(contact)
     _apply(session, contact, dict(changes))
+    buckets.moved(session, counted_as, contact)
     changed = diff(before, _snapshot(contact))
     if contact.stance != previous_stance or stance_note.strip():
         _record_stance(session, actor, contact, previous=previous_stance, note=stance_note)
@@ -198,7 +201,9 @@ def delete_contact(session: Session, actor: User | None, contact: Contact) -> No
     check(session, actor, contact.chapter_id)
     if contact.deleted_at is not None:
         raise NotFound
+    counted_as = buckets.key_of(contact)
     contact.deleted_at = utcnow()
+    buckets.moved(session, counted_as, contact)
     search.unindex(session, contact)  # a search never sees the trash
     record(
         session, actor, entity_type=ENTITY, entity_id=contact.id, chapter_id=contact.chapter_id, action=Action.DELETED
@@ -211,6 +216,7 @@ def restore_contact(session: Session, actor: User | None, contact: Contact) -> N
     if contact.deleted_at is None:
         raise NotFound
     contact.deleted_at = None
+    buckets.moved(session, None, contact)
     touch(contact)
     search.reindex(session, contact)  # its terms were removed with the move to the trash
     record(
