@@ -4,11 +4,33 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cache
+from typing import Any
 from zoneinfo import available_timezones
 
+from babel.support import Translations
+from flask import current_app
 from flask_wtf import FlaskForm
+from wtforms.i18n import messages_path
 
 from crm.errors import Invalid
+from crm.i18n import language
+
+
+@cache
+def _wtforms_catalog(language_code: str) -> Translations:
+    return Translations.load(messages_path(), [language_code], domain="wtforms")
+
+
+class AppForm(FlaskForm):
+    """The base of the app's forms: WTForms' own messages ("Not a valid integer value.") in the request's
+    language, from WTForms' catalog read once per language. Flask-WTF reads the file again for every form
+    a request builds, and looks it up through the request for every label it translates."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form: Any) -> Any:
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return _wtforms_catalog(language())
 
 
 def add_error(form: FlaskForm, error: Invalid) -> None:

@@ -176,3 +176,23 @@ def test_moments_are_kept_per_language_and_time_zone(app: Any) -> None:
     assert seen["America/New_York", "en"] == "3/4/26, 7:30\u202fAM|"
     assert seen["Europe/Amsterdam", "nl"] == "04-03-2026, 13:30|"
     assert seen["America/New_York", "nl"] == "04-03-2026, 07:30|"
+
+
+def test_wtforms_messages_follow_the_language_from_a_catalog_read_once(app: Any) -> None:
+    """WTForms' own messages come in the request's language (``crm.forms.AppForm``), from its catalog read
+    once per language, not once per form as Flask-WTF does."""
+    from flask_babel import force_locale
+    from werkzeug.datastructures import MultiDict
+
+    from crm import forms
+    from crm.contacts.forms import ContactForm
+
+    forms._wtforms_catalog.cache_clear()
+    with app.test_request_context("/", method="POST"):
+        for _round in range(2):
+            for locale, message in (("nl", "Ongeldige keuze."), ("en", "Not a valid choice.")):
+                with force_locale(locale):
+                    form = ContactForm(formdata=MultiDict({"kind": "wizard"}), meta={"csrf": False})
+                    assert not form.validate()
+                    assert form.kind.errors == [message]
+    assert forms._wtforms_catalog.cache_info().misses == 2

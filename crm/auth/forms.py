@@ -7,13 +7,13 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, Select
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from crm.auth.passwords import MIN_LENGTH
-from crm.forms import timezone_choices
+from crm.forms import AppForm, timezone_choices
 from crm.i18n import LANGUAGES
 from crm.i18n import lazy_gettext as _l
 from crm.widgets import ChoiceSelect
 
 
-class LoginForm(FlaskForm):
+class LoginForm(AppForm):
     email = EmailField(_l("Email address"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1000)])
     remember = BooleanField(_l("Remember me"))
@@ -36,7 +36,7 @@ class FirstRunForm(FlaskForm, PasswordPair):
     submit = SubmitField(_l("Create the administrator"))
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(AppForm):
     email = EmailField(_l("Email address"), validators=[DataRequired(), Length(max=254)])
     submit = SubmitField(_l("Send me a reset link"))
 
@@ -45,14 +45,14 @@ class ResetPasswordForm(FlaskForm, PasswordPair):
     submit = SubmitField(_l("Set the new password"))
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(AppForm):
     name = StringField(_l("Your name"), validators=[Length(max=200)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1000)])
     confirm = PasswordField(_l("Repeat the password"), validators=[Length(max=1000)])
     submit = SubmitField(_l("Join the chapter"))
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(AppForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     language = SelectField(_l("Language"))
     # ~600 options: built once per language, not per request (crm.widgets).
@@ -65,7 +65,7 @@ class SettingsForm(FlaskForm):
         self.timezone.choices = [("", _l("Use the default time zone")), *timezone_choices()]
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(AppForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=1000)])
     new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=MIN_LENGTH, max=1000)])
     confirm = PasswordField(
@@ -75,7 +75,7 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField(_l("Change password"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(AppForm):
     """An empty form: a POST button with a CSRF token (sign out, delete, restore)."""
 
     submit = SubmitField(_l("Confirm"))

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Regexp
 
 from crm import labels  # a module, not its names: crm.labels imports models whose packages import us
 from crm.auth.models import Role
-from crm.forms import optional_int
+from crm.forms import AppForm, optional_int
 from crm.i18n import lazy_gettext as _l
 
 
-class ChapterForm(FlaskForm):
+class ChapterForm(AppForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Kind"))
     country = StringField(
@@ -31,7 +30,7 @@ class ChapterForm(FlaskForm):
         self.kind.choices = list(labels.CHAPTER_KINDS.items())
 
 
-class InviteForm(FlaskForm):
+class InviteForm(AppForm):
     email = EmailField(_l("Email address"), validators=[DataRequired(), Length(max=254)])
     role = SelectField(_l("Role"), default=Role.VOLUNTEER.value)
     submit = SubmitField(_l("Send invitation"))
@@ -41,7 +40,7 @@ class InviteForm(FlaskForm):
         self.role.choices = list(labels.ROLES.items())
 
 
-class RoleForm(FlaskForm):
+class RoleForm(AppForm):
     role = SelectField(_l("Role"))
     submit = SubmitField(_l("Change role"))
 

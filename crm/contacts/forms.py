@@ -9,7 +9,6 @@ from collections.abc import Collection
 from itertools import takewhile
 from typing import Any
 
-from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
@@ -37,7 +36,7 @@ from crm.contacts.fields import LABELS, METHOD_FIELDS, SCALAR_FIELDS, UNDERSTAND
 from crm.contacts.models import Contact, ContactKind, MethodKind, Stance, Understanding
 from crm.contacts.names import joined_name
 from crm.contacts.queries import ContactFilters
-from crm.forms import enum_choices, optional_int
+from crm.forms import AppForm, enum_choices, optional_int
 from crm.i18n import lazy_gettext as _l
 from crm.widgets import (
     ChoiceSelect,
@@ -117,7 +116,7 @@ def _enum_choices() -> dict[str, list[tuple[str, Any]]]:
     }
 
 
-class ContactForm(FlaskForm):
+class ContactForm(AppForm):
     # Chapter and holders are checked by the service (a chapter out of sight answers 404, a holder who is not
     # a member is refused beside the field), so a post need not load the choices.
     # Widgets that build their attributes cheaply (see fast_html_params): the form has some fifty inputs.
@@ -222,7 +221,7 @@ def contact_form_data(contact: Contact) -> dict[str, Any]:
     return data
 
 
-class ContactFilterForm(FlaskForm):
+class ContactFilterForm(AppForm):
     """The list's GET form; a value it does not understand is ignored and marked beside its field."""
 
     class Meta:
@@ -277,7 +276,7 @@ class ContactFilterForm(FlaskForm):
 
 
 # The two forms on the contact page, rendered on every view of it: their widgets build attributes cheaply.
-class PositionForm(FlaskForm):
+class PositionForm(AppForm):
     organisation = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=300)], widget=FastTextInput())
     title = StringField(_l("Title or role"), validators=[Optional(), Length(max=300)], widget=FastTextInput())
     start_date = DateField(_l("Start date"), validators=[Optional()], widget=FastDateInput())
@@ -286,7 +285,7 @@ class PositionForm(FlaskForm):
     add_position = SubmitField(_l("Add position"), widget=FastSubmitInput())
 
 
-class ListensToForm(FlaskForm):
+class ListensToForm(AppForm):
     trusted = StringField(
         _l("Listens to (name or number)"), validators=[DataRequired(), Length(max=200)], widget=FastTextInput()
     )

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from crm.contacts import countries
-from crm.forms import optional_int
+from crm.forms import AppForm, optional_int
 from crm.i18n import lazy_gettext as _l
 from crm.labels import ORGANISATION_KINDS
 from crm.organisations.services import NAME_MAX, NOTES_MAX, WEBSITE_MAX
@@ -17,7 +16,7 @@ from crm.organisations.services import NAME_MAX, NOTES_MAX, WEBSITE_MAX
 SORT_CHOICES = [("name", _l("Name, A to Z")), ("-name", _l("Name, Z to A")), ("recent", _l("Recently changed"))]
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(AppForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=NAME_MAX)])
     kind = SelectField(_l("Kind"), validators=[DataRequired(message=_l("Choose a kind."))])
     chapter_id = SelectField(_l("Chapter"), coerce=optional_int)
@@ -39,7 +38,7 @@ class OrganisationForm(FlaskForm):
             self.chapter_id.choices = chapters
 
 
-class OrganisationFilterForm(FlaskForm):
+class OrganisationFilterForm(AppForm):
     """Read from the query string, so it needs no CSRF token; odd values are ignored by the view."""
 
     class Meta:
