@@ -74,7 +74,7 @@ CONTACTS: list[tuple[str, dict[str, Any], list[tuple[str, str, dt.date | None]]]
             "understands_catastrophic_risk": "yes",
             "tags": ["digitale zaken"],
             "goals": "Wil het voortouw nemen in Europees AI-beleid; houdt van coalities bouwen.",
-            "emails": [("work", "m.vdberg@example.nl")],
+            "emails": [("werk", "m.vdberg@example.nl")],
         },
         [
             ("Tweede Kamer der Staten-Generaal", "Lid Tweede Kamer", _TERM_START),
