@@ -43,6 +43,8 @@ MERGE_ROWS = 1000
 # A page starting this far down the list by name is read from its name bucket on (``_from_bucket``): reading the
 # buckets' counts costs about what stepping over a thousand contacts does.
 BUCKETS_FROM = 1000
+# Above every sort name (they have at most 300 characters): the bound of a page by name descending in the last bucket.
+_ABOVE_EVERY_NAME = "\U0010ffff" * 301
 
 
 @dataclass(frozen=True)
@@ -394,28 +396,41 @@ def _after(shape: _Shape, page: Any) -> Any:
 
 
 def _from_bucket(shape: _Shape, ids: sa.Select[Any], offset: Any) -> tuple[sa.Select[Any], Any]:
-    """Return ``ids`` from the first name of the bucket the row at ``offset`` is in, and the offset in there.
+    """Return ``ids`` from the bucket the row at ``offset`` is in, and the offset in there.
 
-    That bucket is the first, in name order, whose live contacts and those before it (of the chapter, and of the
-    kind when the list is filtered by it) number more than ``offset``: ``crm.contacts.buckets`` keeps the counts.
-    Without counts the page is read from the start, as without buckets.
+    That bucket is the first, in the list's order, whose live contacts and those before it (of the chapter, and of
+    the kind when the list is filtered by it) number more than ``offset``: ``crm.contacts.buckets`` keeps the
+    counts. By name the page starts at the bucket's first name; by name descending, below the next bucket's (a
+    sort name sorts below every sort name of a later bucket: see ``crm.contacts.buckets``), or anywhere when no
+    bucket follows. Without counts the page is read from the start, as without buckets.
     """
     buckets = ContactNameBucket
+    descending = _sort_keys(shape.sort)[0][1]
     kind = sa.bindparam("kind", type_=sa.String) if shape.kind else ALL_KINDS
-    counts = sa.select(buckets.bucket, buckets.contacts).where(
-        buckets.chapter_id == sa.bindparam("chapter_0", type_=sa.Integer), buckets.kind == kind
+    order = buckets.bucket.desc() if descending else buckets.bucket
+    running = sa.func.sum(buckets.contacts).over(order_by=order, rows=(None, 0))
+    counted = (
+        sa.select(
+            buckets.bucket,
+            buckets.contacts,
+            (running - buckets.contacts).label("before"),
+            sa.func.lead(buckets.bucket).over(order_by=buckets.bucket).label("next"),
+        )
+        .where(buckets.chapter_id == sa.bindparam("chapter_0", type_=sa.Integer), buckets.kind == kind)
+        .subquery("counted")
     )
-    running = sa.func.sum(buckets.contacts).over(order_by=buckets.bucket, rows=(None, 0))
-    counted = counts.add_columns((running - buckets.contacts).label("before")).subquery("counted")
     start = (
-        sa.select(counted.c.bucket, counted.c.before)
+        sa.select(counted.c.bucket, counted.c.before, counted.c.next)
         .where(counted.c.before + counted.c.contacts > offset)
-        .order_by(counted.c.bucket)
+        .order_by(counted.c.bucket.desc() if descending else counted.c.bucket)
         .limit(1)
         .cte("start")
     )
-    first_name = sa.func.coalesce(sa.select(start.c.bucket).scalar_subquery(), "")
     skipped = sa.func.coalesce(sa.select(start.c.before).scalar_subquery(), 0)
+    if descending:
+        below = sa.func.coalesce(sa.select(start.c.next).scalar_subquery(), _ABOVE_EVERY_NAME)
+        return ids.where(Contact.sort_name < below), offset - skipped
+    first_name = sa.func.coalesce(sa.select(start.c.bucket).scalar_subquery(), "")
     return ids.where(Contact.sort_name >= first_name), offset - skipped
 
 
@@ -506,9 +521,9 @@ def _prefix_search(shape: _Shape, values: dict[str, Any]) -> bool:
 
 def _bucketed(shape: _Shape) -> bool:
     """Tell whether a page can be read from its name bucket on (``_from_bucket``): the list of one chapter by
-    name, filtered by kind or not at all (the buckets count each chapter's live contacts by kind)."""
+    name either way, filtered by kind or not at all (the buckets count each chapter's live contacts by kind)."""
     filtered = shape.q or shape.stance or shape.target or shape.holder or shape.country or shape.tag
-    return shape.chapters == 1 and shape.sort == "name" and not filtered
+    return shape.chapters == 1 and shape.sort in ("name", "-name") and not filtered
 
 
 def cut_short(rows: Sequence[Any], limit: int, offset: int) -> bool:

@@ -109,26 +109,38 @@ def test_every_page_read_from_its_bucket_is_the_lists_page(
     monkeypatch.setattr(queries, "BUCKETS_FROM", 1)  # every page but the first from its bucket
     services.delete_contact(db_session, None, people[4])  # the trash is not counted, nor listed
     db_session.flush()
-    for filters in (ContactFilters(), ContactFilters(kind=ContactKind.STAFF), ContactFilters(chapter_id=chapter.id)):
+    for filters in (
+        ContactFilters(),
+        ContactFilters(kind=ContactKind.STAFF),
+        ContactFilters(chapter_id=chapter.id),
+        ContactFilters(sort="-name"),
+        ContactFilters(sort="-name", kind=ContactKind.STAFF),
+    ):
         _pages(db_session, [chapter.id], filters, per_page)
 
 
 def test_deep_pages_read_their_bucket_not_the_list_before_it(
     db_session: Session, chapter: Any, people: list[Contact], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The page starts from its bucket's first name (``sort_name>=``), where the plain list steps from the start."""
-    filters = ContactFilters(kind=ContactKind.STAFF)
-    stmt, params = queries.contact_page([chapter.id], filters, limit=2, offset=8)
-    assert ".bucket" not in str(stmt)  # a page near the start steps over the rows before it
-    monkeypatch.setattr(queries, "BUCKETS_FROM", 8)
-    stmt, params = queries.contact_page([chapter.id], filters, limit=2, offset=8)
-    sql = str(stmt.compile(dialect=db_session.get_bind().dialect))
-    assert "contact_name_buckets" in sql
-    assert "contacts.sort_name >= coalesce(" in sql
+    """The page starts from its bucket's first name (``sort_name>=``), or by name descending below the next
+    bucket's (``sort_name<``), where the plain list steps from the start."""
+    dialect = db_session.get_bind().dialect
+    for filters, bound in (
+        (ContactFilters(kind=ContactKind.STAFF), "contacts.sort_name >= coalesce("),
+        (ContactFilters(sort="-name"), "contacts.sort_name < coalesce("),
+    ):
+        monkeypatch.setattr(queries, "BUCKETS_FROM", 1000)
+        stmt, params = queries.contact_page([chapter.id], filters, limit=2, offset=8)
+        assert "contact_name_buckets" not in str(stmt)  # a page near the start steps over the rows before it
+        monkeypatch.setattr(queries, "BUCKETS_FROM", 8)
+        stmt, params = queries.contact_page([chapter.id], filters, limit=2, offset=8)
+        sql = str(stmt.compile(dialect=dialect))
+        assert "contact_name_buckets" in sql
+        assert bound in sql
     # Other filters, other sorts and several chapters step through the list as before.
     for other_filters, chapter_ids in (
         (ContactFilters(country="NL"), [chapter.id]),
-        (ContactFilters(sort="-name"), [chapter.id]),
+        (ContactFilters(sort="updated"), [chapter.id]),
         (ContactFilters(q="berg"), [chapter.id]),
         (ContactFilters(), [chapter.id, chapter.id + 1]),
     ):
@@ -143,3 +155,4 @@ def test_without_counts_a_deep_page_is_still_right(
     monkeypatch.setattr(queries, "BUCKETS_FROM", 1)
     db_session.execute(sa.delete(ContactNameBucket))
     _pages(db_session, [chapter.id], ContactFilters(), 5)
+    _pages(db_session, [chapter.id], ContactFilters(sort="-name"), 5)
