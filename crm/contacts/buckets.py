@@ -2,11 +2,11 @@
 characters, kept in the transaction of every change, so a deep page of the contacts list starts near its rows.
 
 A database steps over every row an OFFSET skips: page 300 of a chapter's representatives read 15,000 index
-entries, more than the rest of the page cost. The counts, summed in name order, give the bucket the page starts
-in and how many live contacts sort before that bucket; the page is then read from the bucket's first name on,
-skipping only the bucket's own rows before it (``crm.contacts.queries``). A sort name sorts before another only
-if its bucket sorts before or with the other's, comparing code points, as both databases do on these columns
-(``crm.db.code_point_ordered``).
+entries, more than the rest of the page cost. The counts, summed in the list's order, give the bucket the page
+starts in and how many live contacts come before that bucket; the page is then read from that bucket on (by name,
+from its first name; descending, from below the next bucket's), skipping only the bucket's own rows before it
+(``crm.contacts.queries``). This holds because a sort name sorts before another only if its bucket sorts before
+or with the other's, comparing code points, as both databases do on these columns (``crm.db.code_point_ordered``).
 
 Every write of a contact's chapter, kind, sort name or trash state goes through the contacts service, which calls
 ``moved`` with the key the contact had before; a bulk loader calls ``rebuild`` after its inserts.
