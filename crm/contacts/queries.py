@@ -409,18 +409,16 @@ def _from_bucket(shape: _Shape, ids: sa.Select[Any], offset: Any) -> tuple[sa.Se
     kind = sa.bindparam("kind", type_=sa.String) if shape.kind else ALL_KINDS
     order = buckets.bucket.desc() if descending else buckets.bucket
     running = sa.func.sum(buckets.contacts).over(order_by=order, rows=(None, 0))
+    columns = [buckets.bucket, buckets.contacts, (running - buckets.contacts).label("before")]
+    if descending:
+        columns.append(sa.func.lead(buckets.bucket).over(order_by=buckets.bucket).label("next"))
     counted = (
-        sa.select(
-            buckets.bucket,
-            buckets.contacts,
-            (running - buckets.contacts).label("before"),
-            sa.func.lead(buckets.bucket).over(order_by=buckets.bucket).label("next"),
-        )
+        sa.select(*columns)
         .where(buckets.chapter_id == sa.bindparam("chapter_0", type_=sa.Integer), buckets.kind == kind)
         .subquery("counted")
     )
     start = (
-        sa.select(counted.c.bucket, counted.c.before, counted.c.next)
+        sa.select(counted)
         .where(counted.c.before + counted.c.contacts > offset)
         .order_by(counted.c.bucket.desc() if descending else counted.c.bucket)
         .limit(1)
