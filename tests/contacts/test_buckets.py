@@ -156,3 +156,24 @@ def test_without_counts_a_deep_page_is_still_right(
     db_session.execute(sa.delete(ContactNameBucket))
     _pages(db_session, [chapter.id], ContactFilters(), 5)
     _pages(db_session, [chapter.id], ContactFilters(sort="-name"), 5)
+
+
+def test_the_recount_command_counts_every_chapter_again(
+    app: Any, db_session: Session, chapter: Any, people: list[Contact]
+) -> None:
+    from flask.cli import AppGroup
+
+    from crm.cli import register_commands
+
+    others = db_session.scalar(sa.select(Contact.chapter_id).where(Contact.chapter_id != chapter.id))
+    db_session.execute(sa.update(ContactNameBucket).values(contacts=99))  # counts gone wrong
+    db_session.execute(sa.delete(ContactNameBucket).where(ContactNameBucket.chapter_id == others))
+    db_session.flush()
+    group = AppGroup("crm")
+    register_commands(group)
+    result = app.test_cli_runner().invoke(group, ["contacts", "recount"])
+    assert result.exit_code == 0, result.output
+    assert "again" in result.output
+    db_session.expire_all()
+    for chapter_id in (chapter.id, others):
+        assert _stored(db_session, chapter_id) == _expected(db_session, chapter_id) != Counter()
