@@ -64,6 +64,14 @@ def new_database(kind: str, tmp: Path) -> tuple[str, Callable[[], None]]:
     return f"sqlite:///{path}", lambda: None
 
 
+@pytest.fixture
+def empty_url(db_kind: str, tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty database of the run's kind, dropped afterwards (for migration tests)."""
+    url, drop = new_database(db_kind, tmp_path)
+    yield url
+    drop()
+
+
 @pytest.fixture(scope="session")
 def db_kind(request: pytest.FixtureRequest) -> str:
     return str(request.config.getoption("--db"))

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -15,14 +11,6 @@ from alembic.script import ScriptDirectory
 from crm.db import make_engine
 from crm.migrate import alembic_config
 from crm.models import metadata
-from tests.conftest import new_database
-
-
-@pytest.fixture
-def empty_url(db_kind: str, tmp_path: Path) -> Iterator[str]:
-    url, drop = new_database(db_kind, tmp_path)
-    yield url
-    drop()
 
 
 def _differences(url: str) -> list[object]:

@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
 from crm.migrate import downgrade, upgrade
-from tests.conftest import new_database
-from tests.contacts.test_search_terms_migration import _run
+from tests.contacts.test_search_terms_migration import TWO_CHAPTERS, _run
 
 BEFORE, REVISION = "5c0e6a91d7f3", "0976e9bfa0d6"
 _CONTACT = (
@@ -26,19 +20,11 @@ _KEYS = (
 )
 
 
-@pytest.fixture
-def empty_url(db_kind: str, tmp_path: Path) -> Iterator[str]:
-    url, drop = new_database(db_kind, tmp_path)
-    yield url
-    drop()
-
-
 def test_live_contacts_are_counted_by_chapter_kind_and_bucket(empty_url: str, db_kind: str) -> None:
     upgrade(empty_url, BEFORE)
     _run(
         empty_url,
-        "INSERT INTO chapters (id, name, kind, country, default_cadence_days, created_at)"
-        " VALUES (1, 'One', 'national', 'NL', 30, CURRENT_TIMESTAMP), (2, 'Two', 'local', 'NL', 30, CURRENT_TIMESTAMP)",
+        TWO_CHAPTERS,
         _CONTACT.format(id=1, chapter=1, sort="berg ana", kind="staff", deleted="NULL"),
         _CONTACT.format(id=2, chapter=1, sort="bergen bo", kind="staff", deleted="NULL"),
         _CONTACT.format(id=3, chapter=1, sort="bel cy", kind="representative", deleted="NULL"),

@@ -3,24 +3,17 @@ prefixes kept."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 import sqlalchemy as sa
 
 from crm.db import make_engine
 from crm.migrate import downgrade, upgrade
-from tests.conftest import new_database
 
 BEFORE, REVISION = "9e82ba48dfc1", "2a34d544e87b"
-
-
-@pytest.fixture
-def empty_url(db_kind: str, tmp_path: Path) -> Iterator[str]:
-    url, drop = new_database(db_kind, tmp_path)
-    yield url
-    drop()
+TWO_CHAPTERS = (
+    "INSERT INTO chapters (id, name, kind, country, default_cadence_days, created_at)"
+    " VALUES (1, 'One', 'national', 'NL', 30, CURRENT_TIMESTAMP), (2, 'Two', 'local', 'NL', 30, CURRENT_TIMESTAMP)"
+)
 
 
 def _run(url: str, *statements: str) -> list[tuple[object, ...]]:
@@ -47,8 +40,7 @@ def test_terms_get_their_contacts_chapter_and_sort_name_and_the_trash_loses_its_
     )
     _run(
         empty_url,
-        "INSERT INTO chapters (id, name, kind, country, default_cadence_days, created_at)"
-        " VALUES (1, 'One', 'national', 'NL', 30, CURRENT_TIMESTAMP), (2, 'Two', 'local', 'NL', 30, CURRENT_TIMESTAMP)",
+        TWO_CHAPTERS,
         contact.format(id=1, chapter=1, name="Ana Berg", sort="berg ana", deleted="NULL"),
         contact.format(id=2, chapter=2, name="Bo Dijk", sort="dijk bo", deleted="NULL"),
         contact.format(id=3, chapter=1, name="Cy Binned", sort="binned cy", deleted="CURRENT_TIMESTAMP"),
