@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
@@ -30,7 +29,7 @@ class PasswordPair:
     )
 
 
-class FirstRunForm(FlaskForm, PasswordPair):
+class FirstRunForm(AppForm, PasswordPair):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Email address"), validators=[DataRequired(), Length(max=254)])
     submit = SubmitField(_l("Create the administrator"))
@@ -41,7 +40,7 @@ class ResetRequestForm(AppForm):
     submit = SubmitField(_l("Send me a reset link"))
 
 
-class ResetPasswordForm(FlaskForm, PasswordPair):
+class ResetPasswordForm(AppForm, PasswordPair):
     submit = SubmitField(_l("Set the new password"))
 
 
